@@ -1,0 +1,1 @@
+"""Rules: one module per family; importing this package registers every rule."""

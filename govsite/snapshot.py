@@ -1,0 +1,180 @@
+"""The artifacts a census collects for one site, and their (de)serialisation.
+
+Collect writes a `SiteSnapshot`; rules read it and nothing else (Lighthouse's gatherers →
+artifacts → audits). It serialises to plain JSON so that a stored snapshot can be judged
+again by `govsite rescore` long after the site has changed: the evidence behind a 通报 must
+survive the site.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from govsite.sites import Site
+
+SNAPSHOT_FORMAT = "govsite.snapshot/1"
+
+# Link kinds (the element that carried the URL). Only these are link-checked.
+LINK_TAGS = ("a", "area", "img", "script", "link", "iframe", "frame", "embed", "source")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One URL found on a page.
+
+    `url` is absolute (resolved against the page's final URL, fragment removed); `raw` is the
+    attribute exactly as written, kept because `javascript:`/`mailto:` and friends are judged
+    from it and because evidence quotes the site's own spelling.
+    """
+
+    url: str
+    raw: str
+    tag: str = "a"
+    text: str = ""
+
+
+@dataclass
+class Page:
+    """One fetched page: what was asked, what answered, and what was parsed from it.
+
+    `error` is a class from `govsite.collect.errors` when nothing usable came back (then
+    `status` may be None). `html` is the decoded document for HTML responses, None otherwise.
+    """
+
+    url: str
+    final_url: str
+    status: int | None
+    fetched_at: str
+    error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+    content_type: str = ""
+    charset: str | None = None
+    html: str | None = None
+    title: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    redirects: list[str] = field(default_factory=list)
+    depth: int = 0
+    referrer: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @cached_property
+    def tree(self) -> LexborHTMLParser | None:
+        """Parsed DOM, built once on first use by whichever rule needs it."""
+        return LexborHTMLParser(self.html) if self.html else None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["links"] = [[ln.url, ln.raw, ln.tag, ln.text] for ln in self.links]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Page:
+        data = dict(data)
+        data["links"] = [Link(*row) for row in data.get("links", [])]
+        return cls(**data)
+
+
+@dataclass
+class LinkCheck:
+    """The result of checking one target URL, shared by every page that links to it.
+
+    `ok` is True (works), False (broken, after retries) or None (not measured: robots-denied,
+    blocked by a WAF, or transient failures that outlived their retries are *not* None; they
+    are False with `attempts` recorded). `reason` names why a 2xx still counts as broken,
+    e.g. an HTML error page served for an attachment.
+    """
+
+    url: str
+    ok: bool | None
+    status: int | None = None
+    error: str | None = None
+    final_url: str | None = None
+    content_type: str = ""
+    attempts: int = 1
+    elapsed_ms: float = 0.0
+    reason: str = ""
+    checked_at: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinkCheck:
+        return cls(**data)
+
+
+@dataclass
+class SiteSnapshot:
+    """Everything collected for one site in one census.
+
+    `pages` holds every fetched page, the home page first; `home` is that same object (None
+    when the home page could not be fetched). `checks` maps each distinct link target to its
+    check. `blocked` is set when the site as a whole could not be audited (waf, robots, unreachable):
+    rules then report not_measured for the site instead of accusing it. `notes` records
+    partial gaps (e.g. a page cap reached) that reports show beside the findings.
+    """
+
+    site: Site
+    fetched_at: str
+    home: Page | None = None
+    pages: list[Page] = field(default_factory=list)
+    checks: dict[str, LinkCheck] = field(default_factory=dict)
+    blocked: str | None = None
+    blocked_detail: str = ""
+    soft404: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "site": asdict(self.site),
+            "fetched_at": self.fetched_at,
+            "home": self.home.to_json() if self.home else None,
+            "pages": [p.to_json() for p in self.pages if p is not self.home],
+            "checks": {url: c.to_json() for url, c in self.checks.items()},
+            "blocked": self.blocked,
+            "blocked_detail": self.blocked_detail,
+            "soft404": self.soft404,
+            "notes": self.notes,
+            "stats": self.stats,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SiteSnapshot:
+        if data.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unknown snapshot format: {data.get('format')!r}")
+        home = Page.from_json(data["home"]) if data.get("home") else None
+        pages = [Page.from_json(p) for p in data.get("pages", [])]
+        return cls(
+            site=Site(**data["site"]),
+            fetched_at=data["fetched_at"],
+            home=home,
+            pages=([home] if home else []) + pages,
+            checks={u: LinkCheck.from_json(c) for u, c in data.get("checks", {}).items()},
+            blocked=data.get("blocked"),
+            blocked_detail=data.get("blocked_detail", ""),
+            soft404=data.get("soft404"),
+            notes=list(data.get("notes", [])),
+            stats=dict(data.get("stats", {})),
+        )
+
+    def dumps(self) -> bytes:
+        """Compressed JSON, the form the store keeps (content-addressed by its sha256)."""
+        raw = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+
+    @classmethod
+    def loads(cls, blob: bytes) -> SiteSnapshot:
+        return cls.from_json(json.loads(gzip.decompress(blob).decode("utf-8")))
