@@ -73,6 +73,20 @@ class Page:
         """Parsed DOM, built once on first use by whichever rule needs it."""
         return LexborHTMLParser(self.html) if self.html else None
 
+    @cached_property
+    def text(self) -> str:
+        """Visible text (scripts and styles removed), whitespace folded; '' when not HTML.
+
+        Parsed separately from `tree` because removing nodes would change the tree other
+        rules read.
+        """
+        if not self.html:
+            return ""
+        doc = LexborHTMLParser(self.html)
+        doc.strip_tags(["script", "style", "template"])
+        root = doc.body or doc.root
+        return " ".join((root.text(separator=" ") if root else "").split())
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["links"] = [[ln.url, ln.raw, ln.tag, ln.text] for ln in self.links]
@@ -122,7 +136,9 @@ class SiteSnapshot:
     when the home page could not be fetched). `checks` maps each distinct link target to its
     check. `blocked` is set when the site as a whole could not be audited (waf, robots, unreachable):
     rules then report not_measured for the site instead of accusing it. `notes` records
-    partial gaps (e.g. a page cap reached) that reports show beside the findings.
+    partial gaps (e.g. a page cap reached) that reports show beside the findings. `probes` is
+    the site's availability history attached by the census (None when none was given), kept
+    with the snapshot so a rescore judges the same evidence.
     """
 
     site: Site
@@ -135,6 +151,7 @@ class SiteSnapshot:
     soft404: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    probes: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -149,6 +166,7 @@ class SiteSnapshot:
             "soft404": self.soft404,
             "notes": self.notes,
             "stats": self.stats,
+            "probes": self.probes,
         }
 
     @classmethod
@@ -168,6 +186,7 @@ class SiteSnapshot:
             soft404=data.get("soft404"),
             notes=list(data.get("notes", [])),
             stats=dict(data.get("stats", {})),
+            probes=data.get("probes"),
         )
 
     def dumps(self) -> bytes:

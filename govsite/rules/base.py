@@ -82,7 +82,6 @@ class RuleContext:
     as_of: date
     registry: dict[str, Site] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    probes: Any = None
 
     def option(self, meta: RuleMeta, name: str) -> Any:
         """A rule option: the profile's override if any, else the rule's default."""
@@ -161,7 +160,7 @@ def _missing_need(snap: SiteSnapshot, ctx: RuleContext, needs: Iterable[str]) ->
             return f"站点未能采集（{snap.blocked}）：{snap.blocked_detail}".rstrip("：")
         if need == NEED_HOME and (snap.home is None or snap.home.html is None):
             return "首页未能获取"
-        if need == NEED_PROBES and ctx.probes is None:
+        if need == NEED_PROBES and snap.probes is None:
             return "无可用性监测数据（未提供 --probes）"
     return None
 

@@ -1,0 +1,225 @@
+"""govsite command line: parse, call, print. No logic lives here (design.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from govsite import __version__
+from govsite.collect import CollectSettings, parse_resolve
+from govsite.probes import ProbeFileError, load_probes_csv
+from govsite.profile import ProfileError, load_profile
+from govsite.progress import RichProgress, problems_table, summary_table, verdict_line
+from govsite.results import RunResults
+from govsite.rules.base import all_rules
+
+app = typer.Typer(
+    help="govsite — 政府网站普查与绩效评估. Census government websites by the national "
+    "checklist, with evidence for every point.\n\nStart with `govsite demo`, then `govsite "
+    "census --help`.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+console = Console()
+DEFAULT_DB = "sqlite:///govsite.db"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]错误：[/]{message}")
+    return typer.Exit(code)
+
+
+def _as_of(text: Optional[str]) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"--as-of 应为 YYYY-MM-DD，收到 {text!r}") from None
+
+
+def _open_store(db: str):  # noqa: ANN202  (Store is imported lazily: keeps --help fast)
+    from govsite.store.store import Store
+
+    store = Store(db)
+    store.migrate()
+    return store
+
+
+def _print_summary(run: RunResults, out: Optional[Path]) -> None:
+    names = {r.meta.id: r.meta.name_zh for r in all_rules()}
+    console.print(summary_table(run, names))
+    console.print(problems_table(run, names))
+    console.print(verdict_line(run))
+    if out is not None:
+        console.print(f"结果：[bold]{out / 'results.json'}[/]  报告：[bold]{out / 'report.html'}[/]")
+    console.print(f"运行编号 run id：[bold]{run.run_id}[/]")
+
+
+@app.command()
+def census(
+    sites: Annotated[Path, typer.Option("--sites", help="网站名录 SITES.csv (UTF-8 or GBK) or .xlsx with the contract's columns.")],
+    profile: Annotated[str, typer.Option(help="gb2019, gb2015, or a profile YAML file.")] = "gb2019",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="监测时间点 YYYY-MM-DD; freshness windows count back from it. Default: today.")] = None,
+    resolve: Annotated[list[str], typer.Option("--resolve", help="HOST[:PORT]=IP[:PORT]: send HOST's requests to that address, keeping Host header, SNI and URLs (like curl). Repeatable.")] = [],  # noqa: B006
+    ca: Annotated[Optional[Path], typer.Option("--ca", help="Extra CA certificate (PEM) to trust, for intranets.")] = None,
+    probes: Annotated[Optional[Path], typer.Option("--probes", help="Availability history CSV (site_code,url,time,ok,elapsed_ms,status,error). Without it availability is not measured.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory for results.json and report.html.")] = Path("out/census"),
+    db: Annotated[str, typer.Option("--db", help="Store URL: sqlite:///file.db (default) or postgresql+psycopg://…")] = DEFAULT_DB,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop on any bad registry row instead of skipping it.")] = False,
+    max_pages: Annotated[int, typer.Option(help="Pages crawled per site at most.")] = CollectSettings.max_pages,
+    max_depth: Annotated[int, typer.Option(help="Link depth from the home page.")] = CollectSettings.max_depth,
+    host_concurrency: Annotated[int, typer.Option(help="Requests in flight per host at most.")] = CollectSettings.host_concurrency,
+    host_interval: Annotated[float, typer.Option(help="Seconds between request starts on one host at least.")] = CollectSettings.host_interval_s,
+    site_concurrency: Annotated[int, typer.Option(help="Sites crawled at once.")] = CollectSettings.site_concurrency,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = CollectSettings.timeout_s,
+    robots: Annotated[bool, typer.Option("--robots/--no-robots", help="Obey robots.txt (default: obey).")] = True,
+) -> None:
+    """Audit every site of a registry: crawl once, judge with rules, score by profile.
+
+    Writes OUT/results.json (the public contract) and OUT/report.html, and keeps the
+    snapshots in the store so `govsite rescore` can judge them again offline.
+
+    Example, a fleet with real *.gov.cn names served on a test network:
+
+        govsite census --sites sites.csv --as-of 2026-11-23 \\
+            --resolve www.hdq.gov.cn=10.0.0.5:8080 --out out/2026Q4
+    """
+    from govsite.census import CensusPlan, run_census
+    from govsite.registry import RegistryError, load_registry
+
+    try:
+        loaded = load_registry(sites, strict=strict)
+    except (RegistryError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    for err in loaded.errors:
+        console.print(f"[yellow]名录错误[/] {err}")
+    if not loaded.sites:
+        raise _fail("名录中没有可普查的网站")
+    try:
+        for spec in resolve:
+            parse_resolve(spec)
+        prof = load_profile(profile)
+        history = load_probes_csv(probes) if probes else None
+    except (ValueError, ProfileError, ProbeFileError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    if ca is not None and not ca.is_file():
+        raise _fail(f"--ca {ca}: 文件不存在")
+    settings = dataclasses.replace(
+        CollectSettings(), resolve=tuple(resolve), ca_file=str(ca) if ca else None,
+        max_pages=max_pages, max_depth=max_depth, host_concurrency=host_concurrency,
+        host_interval_s=host_interval, site_concurrency=site_concurrency, timeout_s=timeout,
+        obey_robots=robots)
+    plan = CensusPlan(
+        sites=loaded.sites, profile=prof, as_of=_as_of(as_of), store=_open_store(db),
+        settings=settings, out=out, probes=history,
+        options={"sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
+                 "max_pages": max_pages, "version": __version__},
+    )
+    console.print(f"普查 {len(plan.sites)} 个网站，指标体系 {prof.name_zh}，监测时间点 {plan.as_of}")
+    with RichProgress(console, len(plan.sites)) as progress:
+        run = run_census(plan, progress)
+    _print_summary(run, out)
+
+
+@app.command()
+def rescore(
+    run: Annotated[Optional[str], typer.Option("--run", help="Run id to re-judge (default: the latest run in the store).")] = None,
+    profile: Annotated[str, typer.Option(help="gb2019, gb2015, or a profile YAML file.")] = "gb2019",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="监测时间点; default: the run's own.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the new results.json and report.html.")] = None,
+    db: Annotated[str, typer.Option("--db", help="Store URL of the run.")] = DEFAULT_DB,
+) -> None:
+    """Judge a stored census again — new profile, new rules — without touching the network.
+
+    Example: govsite rescore --run 3f2a9c1d --profile gb2015 --out out/gb2015
+    """
+    from govsite.census import rescore as do_rescore
+
+    store = _open_store(db)
+    info = store.get_run(run) if run else store.latest_run()
+    if info is None:
+        raise _fail(f"store {db} has no run {run or ''}".strip())
+    try:
+        prof = load_profile(profile)
+    except ProfileError as exc:
+        raise _fail(str(exc)) from None
+    result = do_rescore(store, info.id, prof, _as_of(as_of) if as_of else info.as_of,
+                        out=out or Path("out") / f"rescore-{info.id}-{prof.id}")
+    _print_summary(result, out or Path("out") / f"rescore-{info.id}-{prof.id}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Where the demo fleet, store and reports go.")] = Path("out/demo"),
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="监测时间点 for the generated fleet (default: today).")] = None,
+    sites: Annotated[int, typer.Option(help="Number of generated sites (12 or more carry every planted defect).")] = 14,
+) -> None:
+    """Census the bundled demo fleet: generated gov-like sites served on 127.0.0.1.
+
+    Builds the fleet (GBK and UTF-8 sites, dated lists, footers, attachments, planted
+    defects), serves it by virtual host on a loopback port, runs a gb2019 census with
+    --resolve for every host, and writes OUT/results.json and OUT/report.html.
+    """
+    from govsite.census import CensusPlan, run_census
+    from govsite.fleet.generate import build_fleet, write_fleet
+    from govsite.fleet.server import FleetServer
+    from govsite.registry import load_registry
+
+    day = _as_of(as_of)
+    fleet = build_fleet(as_of=day, n_sites=sites)
+    files = write_fleet(fleet, out / "fleet")
+    db_path = out / "govsite.db"
+    db_path.unlink(missing_ok=True)
+    loaded = load_registry(files["sites.csv"], strict=True)
+    with FleetServer(fleet) as server:
+        console.print(f"演示网站群已在 127.0.0.1:{server.port} 上运行（{len(fleet.sites)} 个站点）")
+        settings = dataclasses.replace(CollectSettings(), resolve=tuple(server.resolve_args()),
+                                       host_interval_s=0.02, host_concurrency=4)
+        plan = CensusPlan(
+            sites=loaded.sites, profile=load_profile("gb2019"), as_of=day,
+            store=_open_store(f"sqlite:///{db_path}"), settings=settings, out=out,
+            probes=load_probes_csv(files["probes.csv"]), options={"demo": True},
+        )
+        with RichProgress(console, len(plan.sites)) as progress:
+            run = run_census(plan, progress)
+    _print_summary(run, out)
+    console.print(f"演示名录与真值：{files['sites.csv']}  {files['truth.json']}")
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: ID, 中文名, and the clause it enforces."""
+    from rich.table import Table
+
+    table = Table(title="govsite 规则")
+    for col in ("规则", "中文名", "依据"):
+        table.add_column(col)
+    for reg in all_rules():
+        table.add_row(reg.meta.id, reg.meta.name_zh, ", ".join(reg.meta.tags))
+    console.print(table)
+
+
+@app.command()
+def docs(
+    out: Annotated[Path, typer.Option("--out", help="The docs directory to write into.")] = Path("docs"),
+) -> None:
+    """Regenerate docs/rules.md and docs/profiles.md from rule metadata and profiles."""
+    from govsite.docgen import write_docs
+
+    for path in write_docs(out):
+        console.print(f"wrote {path}")
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(f"govsite {__version__}")
+        raise typer.Exit()

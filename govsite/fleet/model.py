@@ -1,0 +1,145 @@
+"""The demo fleet as data: sites, served resources, expected findings and probe history.
+
+Everything the generator produces lands in one `Fleet` value so that the server, the writer and
+the tests all read the same thing; nothing is recomputed from the HTML except the truth, which
+is derived from it on purpose (see `truth.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# Special server behaviours a `Resource` may carry. The server acts on the first two; the others
+# only label the resource so that the truth builder (and a reader of the fleet) knows what it is.
+BEHAVIOUR_429_ONCE = "429_once"  # first request ever for this path: 429 + Retry-After: 1
+BEHAVIOUR_SLOW = "slow"  # answered after SLOW_DELAY_S, still well under a 2 s link timeout
+BEHAVIOUR_WAF = "waf"  # an anti-bot challenge instead of the page
+BEHAVIOUR_SOFT_404 = "soft404"  # 200 "页面不存在" for a page that does not exist
+BEHAVIOUR_ERROR_PAGE = "error_page"  # 200 text/html "文件不存在" where a file was expected
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One HTTP answer the fleet server gives for a (host, path)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    behaviour: str | None = None
+
+
+@dataclass(frozen=True)
+class TruthItem:
+    """One finding a correct census must report (rule IDs from contract.md §2)."""
+
+    site_code: str
+    rule: str
+    url: str
+    target: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ProbeRow:
+    """One availability probe, as the `--probes` CSV of contract.md §1 spells it."""
+
+    site_code: str
+    url: str
+    time: datetime
+    ok: bool
+    elapsed_ms: int
+    status: int | None
+    error: str
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """A 栏目 as generated, kept in truth.json for the update/blank rules of later issues."""
+
+    name: str
+    url: str
+    type: str
+    newest: date | None
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    """A 留言 as generated: when it was asked and when (if ever) it was answered."""
+
+    title: str
+    date: date
+    replied: date | None
+
+
+@dataclass
+class FleetSite:
+    """One registered site of the fleet and how it was built.
+
+    `role` names the site's part in the defect catalogue (see `defects.py`), so that a test can
+    find "the WAF site" or "the soft-404 site" without knowing its host.
+    """
+
+    key: str
+    name: str
+    site_code: str
+    host: str
+    url: str
+    owner: str
+    category: str
+    kind: str
+    status: str
+    parent: str
+    role: str
+    layout: str
+    charset: str
+    charset_via: str
+    pages: list[str] = field(default_factory=list)
+    columns: list[ColumnInfo] = field(default_factory=list)
+    messages: list[MessageInfo] = field(default_factory=list)
+
+
+@dataclass
+class Fleet:
+    """The whole generated fleet.
+
+    `resources` maps (host, path) to the answer; a path may carry its query string
+    (`/sitename?method=show&id=…`). `fallbacks` is the answer for any other path of a host
+    (the site's 404 page, the soft-404 page, the WAF challenge…), so that "every path" answers
+    can be expressed without enumerating paths.
+    """
+
+    as_of: date
+    sites: list[FleetSite]
+    registry_rows: list[dict[str, str]]
+    truth: list[TruthItem]
+    probes: list[ProbeRow]
+    resources: dict[tuple[str, str], Resource]
+    fallbacks: dict[str, Resource] = field(default_factory=dict)
+    not_measured: list[str] = field(default_factory=list)
+
+    @property
+    def hosts(self) -> list[str]:
+        """Every host name the server answers for, sorted."""
+        return sorted({host for host, _ in self.resources} | set(self.fallbacks))
+
+    def site(self, site_code: str) -> FleetSite:
+        """The site with this 网站标识码."""
+        for site in self.sites:
+            if site.site_code == site_code:
+                return site
+        raise KeyError(site_code)
+
+    def by_role(self, role: str) -> list[FleetSite]:
+        """Sites playing a given part of the defect catalogue."""
+        return [site for site in self.sites if site.role == role]
+
+    def lookup(self, host: str, path: str) -> Resource | None:
+        """The resource served for host + path (with query), as the server resolves it."""
+        host = host.lower()
+        found = self.resources.get((host, path))
+        if found is None and "?" in path:
+            found = self.resources.get((host, path.split("?", 1)[0]))
+        if found is None:
+            found = self.fallbacks.get(host)
+        return found

@@ -1,0 +1,199 @@
+"""The store's tables, as SQLAlchemy 2 typed models.
+
+Only portable column types are used (String, Text, Integer, Float, Date, DateTime, JSON,
+LargeBinary), so the same models and migrations run on SQLite (the embedded default) and
+PostgreSQL (the server choice). Any change here needs a new migration in `migrations/`;
+tests/store checks that the two agree.
+
+Snapshots are stored once per content (`blobs`, keyed by sha256 of the compressed JSON):
+a rescore or a re-collection that saw the same thing adds no bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+RUN_RUNNING = "running"
+RUN_FINISHED = "finished"
+RUN_FAILED = "failed"
+
+# Named constraints: PostgreSQL and SQLite otherwise invent different names, and a later
+# migration that drops or alters a constraint has to name it the same way on both.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp, stored in UTC.
+
+    PostgreSQL keeps the offset (timestamptz) but SQLite drops it and hands back naive
+    values; normalising to UTC on the way in and tagging UTC on the way out gives the same
+    aware datetimes on both.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware timestamps only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        date: Date(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+        bytes: LargeBinary(),
+        float: Float(),
+    }
+
+
+class Run(Base):
+    """One census: which profile, which 监测时间点, and how it went."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(200))
+    as_of: Mapped[date]
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    options: Mapped[dict[str, Any]]
+    counts: Mapped[dict[str, Any]]
+
+
+class RunSite(Base):
+    """A registry row as it was when the run started (the registry may change later)."""
+
+    __tablename__ = "sites"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    parent: Mapped[str] = mapped_column(Text)
+    source_line: Mapped[int] = mapped_column(Integer)
+
+
+class Blob(Base):
+    """Content-addressed bytes: a gzip-compressed snapshot, stored once however often seen."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes]
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class Snapshot(Base):
+    """Which blob holds a site's snapshot in a run, with a few figures to list without it."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["run_id", "site_code"], ["sites.run_id", "sites.site_code"], ondelete="CASCADE"
+        ),
+    )
+
+    run_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    blob_sha: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    pages: Mapped[int] = mapped_column(Integer)
+    links: Mapped[int] = mapped_column(Integer)
+    blocked: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime | None]
+
+
+class Result(Base):
+    """One site's verdict under one profile; a rescore under the same profile replaces it."""
+
+    __tablename__ = "results"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["run_id", "site_code"], ["sites.run_id", "sites.site_code"], ondelete="CASCADE"
+        ),
+        Index("ix_results_run_profile_verdict", "run_id", "profile", "verdict"),
+    )
+
+    run_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(200), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None]
+    measured_score: Mapped[float | None]
+    bonus: Mapped[float]
+    vetoes: Mapped[list[Any]]
+    deductions: Mapped[list[Any]]
+    not_measured: Mapped[list[Any]]
+    stats: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class FindingRow(Base):
+    """One finding of a result, in its place (`idx`) in the site's sorted findings list.
+
+    Kept as rows rather than inside the result's JSON so that fleet questions ("which sites
+    have links.broken_home?") are plain SQL; `idx` keeps the order deductions point into.
+    """
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["run_id", "site_code", "profile"],
+            ["results.run_id", "results.site_code", "results.profile"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_findings_run_profile_rule", "run_id", "profile", "rule"),
+    )
+
+    run_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(200), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]]
