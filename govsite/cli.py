@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -34,7 +34,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _as_of(text: Optional[str]) -> date:
+def _as_of(text: str | None) -> date:
     if not text:
         return date.today()
     try:
@@ -51,7 +51,7 @@ def _open_store(db: str):  # noqa: ANN202  (Store is imported lazily: keeps --he
     return store
 
 
-def _print_summary(run: RunResults, out: Optional[Path]) -> None:
+def _print_summary(run: RunResults, out: Path | None) -> None:
     names = {r.meta.id: r.meta.name_zh for r in all_rules()}
     console.print(summary_table(run, names))
     console.print(problems_table(run, names))
@@ -65,10 +65,10 @@ def _print_summary(run: RunResults, out: Optional[Path]) -> None:
 def census(
     sites: Annotated[Path, typer.Option("--sites", help="网站名录 SITES.csv (UTF-8 or GBK) or .xlsx with the contract's columns.")],
     profile: Annotated[str, typer.Option(help="gb2019, gb2015, or a profile YAML file.")] = "gb2019",
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="监测时间点 YYYY-MM-DD; freshness windows count back from it. Default: today.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 YYYY-MM-DD; freshness windows count back from it. Default: today.")] = None,
     resolve: Annotated[list[str], typer.Option("--resolve", help="HOST[:PORT]=IP[:PORT]: send HOST's requests to that address, keeping Host header, SNI and URLs (like curl). Repeatable.")] = [],  # noqa: B006
-    ca: Annotated[Optional[Path], typer.Option("--ca", help="Extra CA certificate (PEM) to trust, for intranets.")] = None,
-    probes: Annotated[Optional[Path], typer.Option("--probes", help="Availability history CSV (site_code,url,time,ok,elapsed_ms,status,error). Without it availability is not measured.")] = None,
+    ca: Annotated[Path | None, typer.Option("--ca", help="Extra CA certificate (PEM) to trust, for intranets.")] = None,
+    probes: Annotated[Path | None, typer.Option("--probes", help="Availability history CSV (site_code,url,time,ok,elapsed_ms,status,error). Without it availability is not measured.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Directory for results.json and report.html.")] = Path("out/census"),
     db: Annotated[str, typer.Option("--db", help="Store URL: sqlite:///file.db (default) or postgresql+psycopg://…")] = DEFAULT_DB,
     strict: Annotated[bool, typer.Option("--strict", help="Stop on any bad registry row instead of skipping it.")] = False,
@@ -129,10 +129,10 @@ def census(
 
 @app.command()
 def rescore(
-    run: Annotated[Optional[str], typer.Option("--run", help="Run id to re-judge (default: the latest run in the store).")] = None,
+    run: Annotated[str | None, typer.Option("--run", help="Run id to re-judge (default: the latest run in the store).")] = None,
     profile: Annotated[str, typer.Option(help="gb2019, gb2015, or a profile YAML file.")] = "gb2019",
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="监测时间点; default: the run's own.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the new results.json and report.html.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点; default: the run's own.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for the new results.json and report.html.")] = None,
     db: Annotated[str, typer.Option("--db", help="Store URL of the run.")] = DEFAULT_DB,
 ) -> None:
     """Judge a stored census again — new profile, new rules — without touching the network.
@@ -157,7 +157,7 @@ def rescore(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Where the demo fleet, store and reports go.")] = Path("out/demo"),
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="监测时间点 for the generated fleet (default: today).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 for the generated fleet (default: today).")] = None,
     sites: Annotated[int, typer.Option(help="Number of generated sites (12 or more carry every planted defect).")] = 14,
 ) -> None:
     """Census the bundled demo fleet: generated gov-like sites served on 127.0.0.1.

@@ -56,17 +56,28 @@ REQUIRED = ("name", "site_code", "url")
 # 全国政府网站基本信息数据库 export (政府门户网站, 部门网站), which registries are often
 # copied from.
 KINDS: dict[str, str] = {
-    "门户": KIND_PORTAL, "门户网站": KIND_PORTAL, "政府门户网站": KIND_PORTAL,
-    "部门": KIND_DEPARTMENT, "部门网站": KIND_DEPARTMENT,
-    "其他": KIND_OTHER, "其它": KIND_OTHER,
-    KIND_PORTAL: KIND_PORTAL, KIND_DEPARTMENT: KIND_DEPARTMENT, KIND_OTHER: KIND_OTHER,
-}  # fmt: skip
+    "门户": KIND_PORTAL,
+    "门户网站": KIND_PORTAL,
+    "政府门户网站": KIND_PORTAL,
+    "部门": KIND_DEPARTMENT,
+    "部门网站": KIND_DEPARTMENT,
+    "其他": KIND_OTHER,
+    "其它": KIND_OTHER,
+    KIND_PORTAL: KIND_PORTAL,
+    KIND_DEPARTMENT: KIND_DEPARTMENT,
+    KIND_OTHER: KIND_OTHER,
+}
 STATUSES: dict[str, str] = {
-    "运行": STATUS_RUNNING, "正常运行": STATUS_RUNNING,
-    "关停": STATUS_CLOSED, "已关停": STATUS_CLOSED,
-    "整合迁移": STATUS_MERGED, "已整合迁移": STATUS_MERGED,
-    STATUS_RUNNING: STATUS_RUNNING, STATUS_CLOSED: STATUS_CLOSED, STATUS_MERGED: STATUS_MERGED,
-}  # fmt: skip
+    "运行": STATUS_RUNNING,
+    "正常运行": STATUS_RUNNING,
+    "关停": STATUS_CLOSED,
+    "已关停": STATUS_CLOSED,
+    "整合迁移": STATUS_MERGED,
+    "已整合迁移": STATUS_MERGED,
+    STATUS_RUNNING: STATUS_RUNNING,
+    STATUS_CLOSED: STATUS_CLOSED,
+    STATUS_MERGED: STATUS_MERGED,
+}
 KINDS_HELP = "门户/portal、部门/department、其他/other"
 STATUSES_HELP = "运行/running、关停/closed、整合迁移/merged"
 
@@ -282,9 +293,14 @@ class _Validator:
         def error(field: str, reason: str) -> None:
             index = self.columns[field]
             errors.append(
-                RowError(self.file, line, get_column_letter(index + 1), reason,
-                         header=self.headers[index])
-            )  # fmt: skip
+                RowError(
+                    self.file,
+                    line,
+                    get_column_letter(index + 1),
+                    reason,
+                    header=self.headers[index],
+                )
+            )
 
         for field in REQUIRED:
             if not values[field]:
@@ -300,10 +316,16 @@ class _Validator:
         if errors or code is None or url is None or kind is None or status is None:
             return None, errors
         site = Site(
-            name=values["name"], site_code=code, url=url, owner=values.get("owner", ""),
-            category=values.get("category", ""), kind=kind, status=status,
-            parent=values.get("parent", ""), source_line=line,
-        )  # fmt: skip
+            name=values["name"],
+            site_code=code,
+            url=url,
+            owner=values.get("owner", ""),
+            category=values.get("category", ""),
+            kind=kind,
+            status=status,
+            parent=values.get("parent", ""),
+            source_line=line,
+        )
         return site, errors
 
     def _code(self, raw: str, line: int, error: ErrorSink) -> str | None:

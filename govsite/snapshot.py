@@ -45,6 +45,8 @@ class Page:
 
     `error` is a class from `govsite.collect.errors` when nothing usable came back (then
     `status` may be None). `html` is the decoded document for HTML responses, None otherwise.
+    `tls_error` says why the host's certificate failed verification when the page was then
+    fetched without verification (an audit goes on past a bad certificate).
     """
 
     url: str
@@ -63,6 +65,7 @@ class Page:
     redirects: list[str] = field(default_factory=list)
     depth: int = 0
     referrer: str | None = None
+    tls_error: str | None = None
 
     @property
     def ok(self) -> bool:

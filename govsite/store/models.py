@@ -89,7 +89,7 @@ class Run(Base):
     __tablename__ = "runs"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    profile: Mapped[str] = mapped_column(String(200))
+    profile: Mapped[str] = mapped_column(String(255))
     as_of: Mapped[date]
     started_at: Mapped[datetime] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
@@ -103,9 +103,7 @@ class RunSite(Base):
 
     __tablename__ = "sites"
 
-    run_id: Mapped[str] = mapped_column(
-        ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
@@ -159,7 +157,7 @@ class Result(Base):
 
     run_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    profile: Mapped[str] = mapped_column(String(200), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(255), primary_key=True)
     verdict: Mapped[str] = mapped_column(String(16))
     score: Mapped[float | None]
     measured_score: Mapped[float | None]
@@ -190,7 +188,7 @@ class FindingRow(Base):
 
     run_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    profile: Mapped[str] = mapped_column(String(200), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(255), primary_key=True)
     idx: Mapped[int] = mapped_column(Integer, primary_key=True)
     rule: Mapped[str] = mapped_column(String(128))
     url: Mapped[str] = mapped_column(Text)

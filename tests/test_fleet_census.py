@@ -1,0 +1,121 @@
+"""End to end on the demo fleet: precision and recall of every rule against the fleet's truth.
+
+The fleet is served by a real HTTP server on 127.0.0.1 and audited through the real collect
+stack with --resolve, so this is the census a user runs, on sites whose defects we planted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govsite.census import CensusPlan, rescore, run_census
+from govsite.collect import CollectSettings
+from govsite.fleet.generate import build_fleet, write_fleet
+from govsite.fleet.server import FleetServer
+from govsite.probes import load_probes_csv
+from govsite.profile import load_profile
+from govsite.registry import load_registry
+from govsite.report.json_report import validate_results
+from govsite.results import VERDICT_NOT_MEASURED, RunResults
+from govsite.store.store import Store
+
+# The rules of the census spine (issue 2); later families add theirs to this list.
+SPINE_RULES = (
+    "links.broken_home", "links.broken", "links.attachment_broken",
+    "footer.missing_conac", "footer.missing_zhaocuo", "footer.missing_site_code",
+    "footer.invalid_site_code", "footer.missing_icp", "footer.missing_psb",
+    "footer.missing_sponsor", "footer.missing_contact", "footer.missing_sitemap",
+    "meta.missing", "domain.noncompliant", "registry.closed_but_online",
+    "availability.unreachable", "availability.home_failure",
+)
+
+
+def key(site_code: str, rule: str, url: str, target: str | None) -> tuple[str, ...]:
+    """What identifies one expected finding: the target for links, the page for meta."""
+    if rule.startswith("links."):
+        return (site_code, rule, target or "")
+    if rule == "meta.missing":
+        return (site_code, rule, url)
+    return (site_code, rule)
+
+
+@pytest.fixture(scope="module")
+def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, Path, Store]:
+    out = tmp_path_factory.mktemp("fleet-census")
+    fleet = build_fleet(as_of=date.today(), n_sites=14)
+    files = write_fleet(fleet, out / "fleet")
+    store = Store(f"sqlite:///{out / 'govsite.db'}")
+    store.migrate()
+    with FleetServer(fleet) as server:
+        settings = CollectSettings(resolve=tuple(server.resolve_args()), host_interval_s=0.01,
+                                   host_concurrency=4)
+        plan = CensusPlan(sites=load_registry(files["sites.csv"], strict=True).sites,
+                          profile=load_profile("gb2019"), as_of=fleet.as_of, store=store,
+                          settings=settings, out=out / "report",
+                          probes=load_probes_csv(files["probes.csv"]))
+        run = run_census(plan)
+    truth = json.loads(files["truth.json"].read_text(encoding="utf-8"))
+    return run, truth, out, store
+
+
+def test_every_spine_rule_meets_precision_and_recall(census) -> None:
+    run, truth, _, _ = census
+    expected = {key(t["site_code"], t["rule"], t["url"], t.get("target"))
+                for t in truth["findings"] if t["rule"] in SPINE_RULES}
+    found = {key(s.site.site_code, f.rule, f.url, f.target)
+             for s in run.sites for f in s.findings if f.rule in SPINE_RULES}
+    rows = []
+    failures = []
+    for rule in SPINE_RULES:
+        exp = {k for k in expected if k[1] == rule}
+        got = {k for k in found if k[1] == rule}
+        tp = len(exp & got)
+        precision = tp / len(got) if got else 1.0
+        recall = tp / len(exp) if exp else 1.0
+        rows.append(f"{rule:28} truth {len(exp):4} found {len(got):4} tp {tp:4} "
+                    f"P {precision:.3f} R {recall:.3f}")
+        if not exp:
+            failures.append(f"{rule}: the fleet plants no defect for it")
+        if precision < 1.0 or recall < 0.95:
+            failures.append(f"{rule}: FP {sorted(got - exp)[:5]} FN {sorted(exp - got)[:5]}")
+    print("\n" + "\n".join(rows))
+    assert not failures, "\n".join(failures)
+
+
+def test_waf_sites_are_not_measured_and_never_accused(census) -> None:
+    run, truth, _, _ = census
+    by_code = {s.site.site_code: s for s in run.sites}
+    assert truth["not_measured"]
+    for code in truth["not_measured"]:
+        res = by_code[code]
+        assert res.verdict == VERDICT_NOT_MEASURED and res.score is None
+        assert not [f for f in res.findings if not f.rule.startswith(("domain.", "registry."))]
+        assert res.not_measured and "waf" in res.not_measured[0].why
+
+
+def test_results_json_validates_and_report_is_written(census) -> None:
+    run, _, out, _ = census
+    data = json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))
+    validate_results(data)
+    assert [s["site_code"] for s in data["sites"]] == [s.site.site_code for s in run.sites]
+    verdicts = Counter(s["verdict"] for s in data["sites"])
+    assert verdicts["fail"] >= 1, "the unreachable sites must fail on the availability veto"
+    html = (out / "report" / "report.html").read_text(encoding="utf-8")
+    assert all(s.site.name in html for s in run.sites)
+
+
+def test_rescore_rejudges_stored_snapshots_offline(census) -> None:
+    run, _, out, store = census
+    # The fleet server is stopped: any network access would fail and change the findings.
+    again = rescore(store, run.run_id, load_profile("gb2015"), date.fromisoformat(run.as_of),
+                    out=out / "gb2015")
+    assert again.profile == "gb2015"
+    before = {s.site.site_code: [f.to_json() for f in s.findings] for s in run.sites}
+    after = {s.site.site_code: [f.to_json() for f in s.findings] for s in again.sites}
+    assert before == after
+    validate_results(json.loads((out / "gb2015" / "results.json").read_text(encoding="utf-8")))
