@@ -176,7 +176,7 @@ def demo(
     files = write_fleet(fleet, out / "fleet")
     db_path = out / "govsite.db"
     db_path.unlink(missing_ok=True)
-    loaded = load_registry(files["sites.csv"], strict=True)
+    loaded = load_registry(files["sites"], strict=True)
     with FleetServer(fleet) as server:
         console.print(f"演示网站群已在 127.0.0.1:{server.port} 上运行（{len(fleet.sites)} 个站点）")
         settings = dataclasses.replace(CollectSettings(), resolve=tuple(server.resolve_args()),
@@ -184,12 +184,12 @@ def demo(
         plan = CensusPlan(
             sites=loaded.sites, profile=load_profile("gb2019"), as_of=day,
             store=_open_store(f"sqlite:///{db_path}"), settings=settings, out=out,
-            probes=load_probes_csv(files["probes.csv"]), options={"demo": True},
+            probes=load_probes_csv(files["probes"]), options={"demo": True},
         )
         with RichProgress(console, len(plan.sites)) as progress:
             run = run_census(plan, progress)
     _print_summary(run, out)
-    console.print(f"演示名录与真值：{files['sites.csv']}  {files['truth.json']}")
+    console.print(f"演示名录与真值：{files['sites']}  {files['truth']}")
 
 
 @app.command()

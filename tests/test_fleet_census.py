@@ -54,12 +54,12 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, 
     with FleetServer(fleet) as server:
         settings = CollectSettings(resolve=tuple(server.resolve_args()), host_interval_s=0.01,
                                    host_concurrency=4)
-        plan = CensusPlan(sites=load_registry(files["sites.csv"], strict=True).sites,
+        plan = CensusPlan(sites=load_registry(files["sites"], strict=True).sites,
                           profile=load_profile("gb2019"), as_of=fleet.as_of, store=store,
                           settings=settings, out=out / "report",
-                          probes=load_probes_csv(files["probes.csv"]))
+                          probes=load_probes_csv(files["probes"]))
         run = run_census(plan)
-    truth = json.loads(files["truth.json"].read_text(encoding="utf-8"))
+    truth = json.loads(files["truth"].read_text(encoding="utf-8"))
     return run, truth, out, store
 
 

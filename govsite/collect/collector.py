@@ -1,0 +1,224 @@
+"""`Collector`: one site in, one `SiteSnapshot` out, with everything shared across a run.
+
+A run opens one Collector; it owns the aiohttp session (connection pool, resolve map, TLS
+contexts, cookies), the host pool, the robots cache and the external link-check cache, so
+that politeness and caching hold across all sites collected in that run. For each site:
+
+1. robots.txt, then the home page. Unreachable, robots-denied or WAF-blocked homes end
+   here with `snapshot.blocked` set: the site is not measured, never accused.
+2. Sites registered closed/merged stop at the home page too (rules only ask whether it is
+   still online).
+3. The soft-404 probe, sitemap seeds, the breadth-first crawl.
+4. Every distinct link target of the crawled pages is checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+from urllib.parse import urljoin
+
+import aiohttp
+
+from govsite.collect import errors, soft404
+from govsite.collect.crawl import SiteCrawl, page_limits
+from govsite.collect.fetch import Fetcher, FetchStats, now_iso, ssl_contexts
+from govsite.collect.hosts import HostPool
+from govsite.collect.linkcheck import LinkChecker, judge
+from govsite.collect.parse import build_page
+from govsite.collect.resolve import MapResolver, parse_resolve
+from govsite.collect.robots import Robots
+from govsite.collect.settings import CollectSettings
+from govsite.collect.sitemap import sitemap_seeds
+from govsite.collect.urls import host_of, is_fetched, looks_like_page, normalize_url
+from govsite.sites import STATUS_CLOSED, STATUS_MERGED, Site
+from govsite.snapshot import LinkCheck, Page, SiteSnapshot
+
+# Open sockets for the whole run. Host slots bound each server; this bounds us (file
+# descriptors, memory) when thousands of external link targets are checked at once.
+MAX_CONNECTIONS = 256
+# Resolved addresses are reused for five minutes: a census of one site takes about that long.
+DNS_CACHE_S = 300
+
+BLOCKED_UNREACHABLE = "unreachable"
+BLOCKED_ROBOTS = "robots"
+BLOCKED_WAF = "waf"
+
+
+class Collector:
+    """Collects snapshots of sites; use as `async with Collector(settings) as c: ...`."""
+
+    def __init__(self, settings: CollectSettings) -> None:
+        self.settings = settings
+        self._resolve_rules = [parse_resolve(spec) for spec in settings.resolve]
+        self._session: aiohttp.ClientSession | None = None
+        self._sites = asyncio.Semaphore(max(1, settings.site_concurrency))
+
+    async def __aenter__(self) -> Collector:
+        verifying, lenient = ssl_contexts(self.settings.ca_file)
+        connector = aiohttp.TCPConnector(
+            resolver=MapResolver(self._resolve_rules),
+            ssl=verifying,
+            limit=MAX_CONNECTIONS,
+            limit_per_host=0,  # the host pool decides per-host concurrency
+            ttl_dns_cache=DNS_CACHE_S,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            # Cookies kept like a browser's: servers that set a session cookie and redirect
+            # back would otherwise loop forever.
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+            timeout=aiohttp.ClientTimeout(total=self.settings.timeout_s),
+        )
+        self._fetcher = Fetcher(
+            self._session,
+            HostPool.from_settings(self.settings),
+            self.settings,
+            verifying=verifying,
+            lenient=lenient,
+        )
+        self._robots = Robots(
+            self._fetcher, user_agent=self.settings.user_agent, obey=self.settings.obey_robots
+        )
+        self._links = LinkChecker(
+            self._fetcher, self._robots, max_body_bytes=self.settings.max_body_bytes
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def collect(
+        self, site: Site, *, on_page: Callable[[str], None] | None = None
+    ) -> SiteSnapshot:
+        """Collect one site. Never raises for anything the site does.
+
+        `on_page` is called with each page URL as it is fetched (for progress display).
+        """
+        if self._session is None:
+            raise RuntimeError("Collector must be used as an async context manager")
+        async with self._sites:
+            return await self._collect(site, on_page)
+
+    async def _collect(self, site: Site, on_page: Callable[[str], None] | None) -> SiteSnapshot:
+        started = time.perf_counter()
+        stats = FetchStats()
+        snap = SiteSnapshot(site=site, fetched_at=now_iso())
+        home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
+        snap.home, snap.pages = home, [home]
+        self._set_blocked(snap, home, detail)
+        crawl_wanted = snap.blocked is None and home.ok
+        if site.status in (STATUS_CLOSED, STATUS_MERGED):
+            snap.notes.append("网站登记为已关停或整合迁移，仅检查首页")
+            crawl_wanted = False
+        if crawl_wanted:
+            await self._crawl(snap, home, home_check, stats, on_page)
+        elif on_page is not None:
+            on_page(home.url)
+        snap.stats = {
+            "pages": len(snap.pages),
+            "links": len(snap.checks),
+            "seconds": round(time.perf_counter() - started, 2),
+            "requests": stats.requests,
+            "bytes": stats.bytes,
+        }
+        return snap
+
+    async def _home(self, url: str, stats: FetchStats) -> tuple[Page, LinkCheck, str]:
+        """The home page, its check (reused if a page links home) and the fetch's detail."""
+        if not await self._robots.allowed(url, stats):
+            at = now_iso()
+            page = Page(
+                url=url, final_url=url, status=None, fetched_at=at, error=errors.ROBOTS_DENIED
+            )
+            check = LinkCheck(url=url, ok=None, error=errors.ROBOTS_DENIED, checked_at=at)
+            return page, check, "robots.txt 不允许抓取首页"
+        result = await self._fetcher.fetch(
+            url, limits=page_limits(self.settings), stats=stats, lenient_tls=True
+        )
+        page = build_page(result, depth=0, referrer=None)
+        return page, judge(result, fingerprint=None), result.detail
+
+    @staticmethod
+    def _set_blocked(snap: SiteSnapshot, home: Page, detail: str) -> None:
+        """Mark a site that cannot be audited at all, so that rules say not_measured."""
+        if home.error == errors.ROBOTS_DENIED:
+            snap.blocked, snap.blocked_detail = BLOCKED_ROBOTS, detail
+        elif home.error in errors.NO_ANSWER or home.error == errors.TOO_MANY_REDIRECTS:
+            snap.blocked = BLOCKED_UNREACHABLE
+            snap.blocked_detail = f"首页无法访问：{home.error}（{detail}）"
+        elif home.error == errors.BLOCKED:
+            snap.blocked = BLOCKED_WAF
+            snap.blocked_detail = f"首页被防火墙或反爬虫页面拦截：{detail}"
+        if home.tls_error and snap.blocked is None:
+            snap.notes.append(f"证书校验失败，已在不校验证书的情况下继续检查：{home.tls_error}")
+
+    async def _crawl(
+        self,
+        snap: SiteSnapshot,
+        home: Page,
+        home_check: LinkCheck,
+        stats: FetchStats,
+        on_page: Callable[[str], None] | None,
+    ) -> None:
+        scope = {host_of(home.url), host_of(home.final_url)}
+        snap.soft404 = await self._soft404(home, stats)
+        if snap.soft404 and snap.soft404["same_as_home"]:
+            snap.notes.append("不存在的地址返回与首页相同的内容，无法识别软404")
+        crawl = SiteCrawl(
+            fetcher=self._fetcher,
+            robots=self._robots,
+            settings=self.settings,
+            scope=scope,
+            fingerprint=snap.soft404,
+            stats=stats,
+            on_page=on_page,
+        )
+        crawl.add(home, home_check)
+        for seed in await self._sitemap_seeds(home, stats):
+            crawl.enqueue(seed, 1, None)
+        await crawl.run()
+        snap.pages = crawl.pages
+        if crawl.page_cap_hit:
+            snap.notes.append(f"已达到页面数上限（{self.settings.max_pages}页），其余页面未抓取")
+        if crawl.depth_cap_hit:
+            snap.notes.append(f"已达到抓取深度上限（{self.settings.max_depth}层），更深页面未抓取")
+        linked = (ln.url for p in crawl.pages if p.ok for ln in p.links if is_fetched(ln.raw))
+        targets = list(dict.fromkeys(linked))
+        # A crawled page is its own check: the fetch that got the page answered the link.
+        known = {t: crawl.checks[t] for t in targets if t in crawl.checks}
+        if self.settings.check_links:
+            todo = [t for t in targets if t not in known]
+            checked = await self._links.check_all(
+                todo, scope=scope, fingerprint=snap.soft404, stats=stats
+            )
+            known.update(checked)
+        snap.checks = {t: known[t] for t in targets if t in known}
+
+    async def _soft404(self, home: Page, stats: FetchStats) -> dict[str, Any] | None:
+        url = soft404.probe_url(home.final_url)
+        if not await self._robots.allowed(url, stats):
+            return None
+        result = await self._fetcher.fetch(
+            url, limits=self._links.same_site_limits, stats=stats, lenient_tls=True
+        )
+        if result.status is None or not 200 <= result.status < 300 or result.text is None:
+            return None
+        return soft404.fingerprint(result, home_html=home.html, home_url=home.final_url)
+
+    async def _sitemap_seeds(self, home: Page, stats: FetchStats) -> list[str]:
+        rules = await self._robots.rules(home.final_url, stats)
+        start = [*rules.sitemaps, urljoin(home.final_url, "/sitemap.xml")]
+        limit = self.settings.max_pages
+        seeds = await sitemap_seeds(self._fetcher, start, stats=stats, limit=limit)
+        return [s for s in seeds if looks_like_page(s)]

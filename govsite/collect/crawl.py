@@ -1,0 +1,146 @@
+"""The breadth-first crawl of one site's pages, within its host(s) and its page and depth caps.
+
+Scope is the home page's host plus the host it redirected to (http://x.gov.cn/ →
+https://www.x.gov.cn/ is one site). Only URLs that may be HTML pages are crawled; attachments,
+images, scripts and stylesheets are link-checked instead. Links are followed from `<a>`,
+`<area>` and frames, the elements a visitor navigates with.
+
+Workers take URLs from one FIFO queue, so pages are visited in (near) breadth-first order and
+the page cap keeps the shallow pages — 栏目 lists — rather than one deep branch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from govsite.collect import errors
+from govsite.collect.fetch import SNIFF_BYTES, Fetcher, FetchStats, ReadLimits, now_iso
+from govsite.collect.linkcheck import judge
+from govsite.collect.parse import build_page
+from govsite.collect.robots import Robots
+from govsite.collect.settings import CollectSettings
+from govsite.collect.urls import HTTP_SCHEMES, host_of, is_fetched, looks_like_page, scheme_of
+from govsite.snapshot import LinkCheck, Page
+
+FOLLOWED_TAGS = frozenset({"a", "area", "iframe", "frame"})
+
+# Several workers per site so that parsing one page overlaps fetching the next; the host slot
+# still caps what reaches the server, so more workers than that would only wait.
+WORKERS_PER_HOST_SLOT = 2
+
+
+def page_limits(settings: CollectSettings) -> ReadLimits:
+    """Pages are read whole up to max_body_bytes; a non-HTML answer only far enough to know."""
+    return ReadLimits(html=settings.max_body_bytes, other=SNIFF_BYTES)
+
+
+class SiteCrawl:
+    """Crawls one site; results accumulate in `pages`, `checks` (keyed by URL) and caps hit."""
+
+    def __init__(
+        self,
+        *,
+        fetcher: Fetcher,
+        robots: Robots,
+        settings: CollectSettings,
+        scope: set[str],
+        fingerprint: dict[str, Any] | None,
+        stats: FetchStats,
+        on_page: Callable[[str], None] | None,
+    ) -> None:
+        self._fetcher = fetcher
+        self._robots = robots
+        self._settings = settings
+        self._scope = scope
+        self._fingerprint = fingerprint
+        self._stats = stats
+        self._on_page = on_page
+        self._limits = page_limits(settings)
+        self._queue: asyncio.Queue[tuple[str, int, str | None]] = asyncio.Queue()
+        self._seen: set[str] = set()
+        self._final_urls: set[str] = set()
+        self.pages: list[Page] = []
+        self.checks: dict[str, LinkCheck] = {}
+        self.page_cap_hit = False
+        self.depth_cap_hit = False
+
+    def add(self, page: Page, check: LinkCheck) -> None:
+        """Record a fetched page (the home page comes in this way) and queue its links."""
+        self._seen.add(page.url)
+        self.checks[page.url] = check
+        if page.final_url in self._final_urls and page.error is None:
+            return  # reached again through a redirect: one page, not two
+        self._final_urls.add(page.final_url)
+        self.pages.append(page)
+        if self._on_page is not None:
+            self._on_page(page.url)
+        if page.ok and page.html is not None and host_of(page.final_url) in self._scope:
+            for link in page.links:
+                if link.tag in FOLLOWED_TAGS and is_fetched(link.raw):
+                    self.enqueue(link.url, page.depth + 1, page.url)
+
+    def enqueue(self, url: str, depth: int, referrer: str | None) -> None:
+        """Queue `url` if it is an uncrawled page of this site within the caps."""
+        if (
+            url in self._seen
+            or scheme_of(url) not in HTTP_SCHEMES
+            or host_of(url) not in self._scope
+            or not looks_like_page(url)
+        ):
+            return
+        if depth > self._settings.max_depth:
+            self.depth_cap_hit = True
+            return
+        if len(self._seen) >= self._settings.max_pages:
+            self.page_cap_hit = True
+            return
+        self._seen.add(url)
+        self._queue.put_nowait((url, depth, referrer))
+
+    async def run(self) -> None:
+        """Crawl until the queue is empty."""
+        slot = self._settings.host_concurrency
+        workers = [
+            asyncio.create_task(self._work()) for _ in range(max(1, slot) * WORKERS_PER_HOST_SLOT)
+        ]
+        drained = asyncio.create_task(self._queue.join())
+        try:
+            await asyncio.wait([drained, *workers], return_when=asyncio.FIRST_COMPLETED)
+            for worker in workers:
+                if worker.done():
+                    worker.result()  # a worker only ends early on a bug: let it surface
+        finally:
+            for task in (drained, *workers):
+                task.cancel()
+            await asyncio.gather(drained, *workers, return_exceptions=True)
+
+    async def _work(self) -> None:
+        while True:
+            url, depth, referrer = await self._queue.get()
+            try:
+                await self._visit(url, depth, referrer)
+            finally:
+                self._queue.task_done()
+
+    async def _visit(self, url: str, depth: int, referrer: str | None) -> None:
+        if not await self._robots.allowed(url, self._stats):
+            at = now_iso()
+            page = Page(
+                url=url,
+                final_url=url,
+                status=None,
+                fetched_at=at,
+                error=errors.ROBOTS_DENIED,
+                depth=depth,
+                referrer=referrer,
+            )
+            check = LinkCheck(url=url, ok=None, error=errors.ROBOTS_DENIED, checked_at=at)
+        else:
+            result = await self._fetcher.fetch(
+                url, limits=self._limits, stats=self._stats, lenient_tls=True
+            )
+            page = build_page(result, depth=depth, referrer=referrer)
+            check = judge(result, fingerprint=self._fingerprint)
+        self.add(page, check)

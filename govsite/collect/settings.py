@@ -1,0 +1,69 @@
+"""Every knob of collect in one place, with its default and the reason for it.
+
+Scrapy keeps its defaults in one documented module; so do we. The CLI (and later a config file
+and the environment) build one `CollectSettings`; nothing else in collect invents a number that
+a user might want to change. Numbers that only make sense inside one module (a sniff size, a
+backoff step) stay there as named constants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from govsite import USER_AGENT
+
+# One request may take at most this long, connect to last byte. Gov servers are often slow,
+# but a page that needs more than 15 s is unusable for a citizen anyway.
+DEFAULT_TIMEOUT_S = 15.0
+
+# Assumption, not yet measured: many county sites share one small VM behind a WAF that bans
+# bursts. Two requests in flight, starts a quarter second apart, is gentler than a browser
+# loading one page (which opens six connections at once). Override per host in config.
+DEFAULT_HOST_CONCURRENCY = 2
+DEFAULT_HOST_INTERVAL_S = 0.25
+
+# Sites are independent hosts, so crawling many at once costs each of them nothing; 16 keeps
+# one machine's sockets and memory modest while hiding every site's latency behind the others.
+DEFAULT_SITE_CONCURRENCY = 16
+
+# Assumption: 300 pages reach every 栏目 list and a sample of articles on a typical county
+# site within its crawl budget; depth 4 is home → 栏目 → sub-栏目 → article → attachment page.
+DEFAULT_MAX_PAGES = 300
+DEFAULT_MAX_DEPTH = 4
+
+# An HTML page above 5 MB is either a data dump or a broken server streaming forever.
+DEFAULT_MAX_BODY_BYTES = 5_000_000
+
+# Scrapy's RETRY_TIMES=2: two extra attempts, three requests in all, for transient errors only.
+DEFAULT_RETRIES = 2
+
+# A server may ask us to wait (Retry-After); we honour it up to this, then try anyway, so one
+# site's "come back tomorrow" cannot stall a census.
+DEFAULT_MAX_RETRY_AFTER_S = 30.0
+
+
+@dataclass(frozen=True)
+class CollectSettings:
+    """How collect behaves for one run.
+
+    `resolve` holds curl-style `HOST[:PORT]=IP[:PORT]` specs (see `resolve.parse_resolve`);
+    `ca_file` is a PEM bundle trusted in addition to the system's. `host_overrides` maps a host
+    name to `{"concurrency": int, "interval_s": float}` for hosts that need other manners.
+    """
+
+    user_agent: str = USER_AGENT
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    host_concurrency: int = DEFAULT_HOST_CONCURRENCY
+    host_interval_s: float = DEFAULT_HOST_INTERVAL_S
+    site_concurrency: int = DEFAULT_SITE_CONCURRENCY
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    retries: int = DEFAULT_RETRIES
+    max_retry_after_s: float = DEFAULT_MAX_RETRY_AFTER_S
+    obey_robots: bool = True
+    check_links: bool = True
+    resolve: tuple[str, ...] = ()
+    ca_file: str | None = None
+    host_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -1,0 +1,60 @@
+"""Hosts outside the fleet's sites that its pages link to, served by the same server.
+
+Footers link to the national platforms (党政机关网站标识, 找错, ICP and 公安备案 portals) and
+home pages to www.gov.cn; serving these from 127.0.0.1 keeps every link check of a census local.
+Some answer 200 for any path (the platforms take query strings we do not enumerate); others
+answer 404 for unknown paths so that a dead external link can be planted.
+"""
+
+from __future__ import annotations
+
+from govsite.fleet.assets import CONTENT_TYPES, png
+from govsite.fleet.defects import OLD_PORTAL_HOST, SLOW_HOST
+from govsite.fleet.model import BEHAVIOUR_SLOW, Resource
+
+HTML = {"Content-Type": "text/html; charset=utf-8", "Server": "nginx"}
+
+
+def _page(title: str, text: str, status: int = 200, behaviour: str | None = None) -> Resource:
+    body = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body><h1>{title}</h1><p>{text}</p></body></html>"
+    )
+    return Resource(status, dict(HTML), body.encode("utf-8"), behaviour)
+
+
+def _not_found() -> Resource:
+    return _page("404 Not Found", "The requested URL was not found on this server.", 404)
+
+
+def external_hosts(
+    conac_scripts: dict[str, bytes],
+) -> tuple[dict[tuple[str, str], Resource], dict[str, Resource]]:
+    """Resources and per-host fallbacks of every external host.
+
+    `conac_scripts` maps the dcs.conac.cn script paths that sites embed to their bodies.
+    """
+    resources: dict[tuple[str, str], Resource] = {
+        ("www.gov.cn", "/"): _page("中国政府网", "中华人民共和国中央人民政府门户网站"),
+        (SLOW_HOST, "/"): _page("国家统计局", "统计数据"),
+        (SLOW_HOST, "/sj/"): _page("统计数据", "数据查询", behaviour=BEHAVIOUR_SLOW),
+    }
+    for colour in ("red", "blue"):
+        resources[("dcs.conac.cn", f"/image/{colour}.png")] = Resource(
+            200, {"Content-Type": CONTENT_TYPES[".png"]}, png(11, 14, (200, 20, 20))
+        )
+    for path, body in conac_scripts.items():
+        resources[("dcs.conac.cn", path)] = Resource(
+            200, {"Content-Type": CONTENT_TYPES[".js"]}, body
+        )
+    fallbacks = {
+        "www.gov.cn": _not_found(),
+        SLOW_HOST: _not_found(),
+        "dcs.conac.cn": _not_found(),
+        OLD_PORTAL_HOST: _not_found(),
+        "bszs.conac.cn": _page("党政机关网站标识", "网站名称、主办单位、网站标识码等开办信息"),
+        "zfwzzc.www.gov.cn": _page("我为政府网站找错", "请填写您发现的问题"),
+        "beian.miit.gov.cn": _page("ICP/IP地址/域名信息备案管理系统", "备案查询"),
+        "www.beian.gov.cn": _page("全国互联网安全管理服务平台", "公安机关互联网站安全备案信息"),
+    }
+    return resources, fallbacks

@@ -1,0 +1,163 @@
+"""Build the demo fleet: sites, resources, probe history and the truth, all from (as_of, seed).
+
+>>> fleet = build_fleet(as_of=date(2026, 11, 23))
+>>> paths = write_fleet(fleet, Path("out/fleet"))      # sites.csv, truth.json, probes.csv …
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from urllib.parse import urlsplit
+
+from govsite.fleet.defects import SiteSpec, catalogue, check_catalogue
+from govsite.fleet.externals import external_hosts
+from govsite.fleet.footer import CONAC_BADGE, CONAC_SHOW
+from govsite.fleet.lifecycle import closed_notice, moved, not_found, waf_host
+from govsite.fleet.model import ColumnInfo, Fleet, FleetSite, MessageInfo, ProbeRow, Resource
+from govsite.fleet.pages import SitePlan, render_site
+from govsite.fleet.plan import Identity, plan_site
+from govsite.fleet.probes import site_probes
+from govsite.fleet.truth import derive_truth
+from govsite.fleet.write import write_fleet
+
+__all__ = ["build_fleet", "write_fleet"]
+
+# Where the merged (整合迁移) site now lives: its unit's pages moved into the district portal.
+MERGED_INTO = "portal"
+
+
+def assign_codes(specs: list[SiteSpec]) -> dict[str, str]:
+    """网站标识码 per site key: 6-digit region code + 4-digit serial in catalogue order."""
+    serials: dict[str, int] = {}
+    codes = {}
+    for spec in specs:
+        if spec.site_code:
+            codes[spec.key] = spec.site_code
+            continue
+        serials[spec.region] = serials.get(spec.region, 0) + 1
+        codes[spec.key] = f"{spec.region}{serials[spec.region]:04d}"
+    return codes
+
+
+def home_url(spec: SiteSpec) -> str:
+    return f"http://{spec.host}/"
+
+
+def identities(specs: list[SiteSpec], codes: dict[str, str]) -> dict[str, Identity]:
+    """Cross-site facts: each site's friend links and, for portals, their departments' links."""
+    by_key = {spec.key: spec for spec in specs}
+    out = {}
+    for spec in specs:
+        friends = [("中国政府网", "http://www.gov.cn/")]
+        parent = by_key.get(spec.parent_key or "")
+        if parent is not None:
+            friends.append((parent.name, home_url(parent)))
+        children = [
+            (child.name, home_url(child)) for child in specs
+            if child.parent_key == spec.key and child.audited
+        ]
+        out[spec.key] = Identity(codes[spec.key], friends, children)
+    return out
+
+
+def conac_script(plan: SitePlan) -> str:
+    """The badge script a conac-script site embeds; it writes the badge link at run time."""
+    show = CONAC_SHOW.format(id=plan.footer.conac_id)
+    return (
+        "document.getElementById('_ideConac').innerHTML="
+        f"'<a href=\"{show}\" target=\"_blank\"><img src=\"{CONAC_BADGE}\"></a>';\n"
+    )
+
+
+def fleet_site(spec: SiteSpec, code: str, parent_code: str) -> FleetSite:
+    return FleetSite(
+        key=spec.key, name=spec.name, site_code=code, host=spec.host, url=home_url(spec),
+        owner=spec.owner, category=spec.category, kind=spec.kind, status=spec.status,
+        parent=parent_code, role=spec.role, layout=spec.layout, charset=spec.charset,
+        charset_via=spec.charset_via,
+    )
+
+
+def registry_row(site: FleetSite) -> dict[str, str]:
+    """One row of the registry with the contract's English keys and Chinese values."""
+    return {
+        "name": site.name, "site_code": site.site_code, "url": site.url, "owner": site.owner,
+        "category": site.category, "kind": site.kind, "status": site.status,
+        "parent": site.parent,
+    }
+
+
+def build_fleet(
+    *, as_of: date, n_sites: int = 12, pages_per_site: int | None = None, seed: int = 7
+) -> Fleet:
+    """Generate the fleet.
+
+    **Parameters**
+    - `as_of`: the 监测时间点; every date in the fleet is an offset from it.
+    - `n_sites`: running sites. 12 or more gives the whole defect catalogue plus the four
+      lifecycle rows (关停 ×3, 整合迁移 ×1); more adds clean filler sites.
+    - `pages_per_site`: size every content site to at least this many HTML pages (benchmark).
+    - `seed`: the only source of randomness.
+
+    **Returns** a `Fleet` whose `truth` was derived from its own resources.
+    """
+    specs = catalogue(n_sites)
+    check_catalogue(specs)
+    codes = assign_codes(specs)
+    ids = identities(specs, codes)
+    resources: dict[tuple[str, str], Resource] = {}
+    fallbacks: dict[str, Resource] = {}
+    conac_scripts: dict[str, bytes] = {}
+    sites: list[FleetSite] = []
+    probes: list[ProbeRow] = []
+    for index, spec in enumerate(specs):
+        site = fleet_site(spec, codes[spec.key], codes.get(spec.parent_key or "", ""))
+        sites.append(site)
+        if spec.waf:
+            home, block = waf_host()
+            resources.update({(spec.host, path): res for path, res in home.items()})
+            fallbacks[spec.host] = block
+        elif spec.lifecycle in ("closed_404", "closed_notice"):
+            fallbacks[spec.host] = not_found()
+            if spec.lifecycle == "closed_notice":
+                resources[(spec.host, "/")] = closed_notice(spec.name)
+        elif spec.lifecycle == "merged":
+            fallbacks[spec.host] = moved(home_url(_spec(specs, MERGED_INTO)))
+        else:
+            plan = plan_site(spec, ids[spec.key], as_of=as_of, seed=seed,
+                             pages_per_site=pages_per_site)
+            rendered = render_site(plan)
+            resources.update({(spec.host, path): res for path, res in rendered.resources.items()})
+            fallbacks[spec.host] = rendered.fallback
+            site.pages = [f"http://{spec.host}{path}" for path in rendered.pages]
+            site.columns = [
+                ColumnInfo(c.name, f"http://{spec.host}{c.index_path}", c.kind.type,
+                           c.articles[0].when.date() if c.articles else None)
+                for c in plan.columns
+            ]
+            site.messages = [MessageInfo(m.title, m.asked, m.replied) for m in plan.messages]
+            if spec.conac_style == "script" and "conac" not in spec.footer_omit:
+                path = urlsplit(plan.footer.conac_script).path
+                conac_scripts[path] = conac_script(plan).encode()
+        if spec.status == "运行":
+            probes += site_probes(
+                random.Random(f"{seed}:probes:{spec.key}"), site_code=site.site_code,
+                url=site.url, as_of=as_of, minute=(index * 7) % 60,
+                failures=spec.probe_failures,
+            )
+    ext_resources, ext_fallbacks = external_hosts(conac_scripts)
+    resources.update(ext_resources)
+    fallbacks.update(ext_fallbacks)
+    fleet = Fleet(
+        as_of=as_of, sites=sites, registry_rows=[registry_row(s) for s in sites], truth=[],
+        probes=probes, resources=resources, fallbacks=fallbacks,
+        not_measured=sorted(codes[s.key] for s in specs if s.waf),
+    )
+    shown = {codes[s.key]: codes[s.key] + ("01" if s.malformed_code else "") for s in specs}
+    fleet.truth = derive_truth(fleet, {codes[s.key]: s for s in specs}, shown)
+    return fleet
+
+
+def _spec(specs: list[SiteSpec], key: str) -> SiteSpec:
+    return next(spec for spec in specs if spec.key == key)

@@ -1,0 +1,309 @@
+"""Render one planned site into the resources the server answers with.
+
+What is on each page is decided here; how it looks is the layout's business (`templates.py`).
+Page URLs follow the scheme the meta rule classifies by (contract brief): the home page is `/`,
+column lists `…/index.html` and `…/index_N.html`, articles `…/<yyyymm>/t<yyyymmdd>_<id>.html`,
+everything else (留言, 网站地图, 信息公开指南 …) a plain `.html` page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import PurePosixPath
+
+from govsite.fleet import assets
+from govsite.fleet.content import Article, Column, Message
+from govsite.fleet.defects import ExtraPage, PlantedLink, SiteSpec
+from govsite.fleet.footer import FooterSpec, footer_lines
+from govsite.fleet.model import BEHAVIOUR_SOFT_404, Resource
+from govsite.fleet.names import MESSAGES_NAME, MESSAGES_PATH, SITEMAP_PATH
+from govsite.fleet.templates import LAYOUTS, Document, ListItem, link
+
+HOME_BLOCK_ITEMS = 6
+SERVER_HEADER = "nginx"
+
+
+@dataclass
+class SitePlan:
+    """Everything decided about one site before any HTML is written."""
+
+    spec: SiteSpec
+    site_code: str
+    columns: list[Column]
+    messages: list[Message]
+    footer: FooterSpec
+    friend_links: list[tuple[str, str]]
+    dept_links: list[tuple[str, str]] = field(default_factory=list)
+    planted: tuple[PlantedLink, ...] = ()
+    extra_pages: tuple[ExtraPage, ...] = ()
+    extra_resources: dict[str, Resource] = field(default_factory=dict)
+
+    @property
+    def has_sitemap(self) -> bool:
+        return "sitemap" not in self.spec.footer_omit
+
+
+@dataclass
+class RenderedSite:
+    """The resources of one site, its fallback answer, and its HTML page paths."""
+
+    resources: dict[str, Resource]
+    fallback: Resource
+    pages: list[str]
+
+
+def html_headers(spec: SiteSpec) -> dict[str, str]:
+    """Content-Type as the site sends it: charset in the header only for header-declared sites."""
+    if spec.charset_via == "header":
+        charset = "GBK" if spec.charset == "gbk" else "utf-8"
+        return {"Content-Type": f"text/html; charset={charset}", "Server": SERVER_HEADER}
+    return {"Content-Type": "text/html", "Server": SERVER_HEADER}
+
+
+def site_metas(plan: SitePlan, *, drop: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """SiteName, SiteDomain, SiteIDCode (standards.md G-7), minus what the plan leaves out."""
+    if plan.spec.meta_mode == "none":
+        return []
+    tags = [("SiteName", plan.spec.name), ("SiteDomain", plan.spec.host),
+            ("SiteIDCode", plan.site_code)]
+    return [(name, value) for name, value in tags if name not in drop]
+
+
+def site_meta_html(plan: SitePlan) -> str:
+    """The Site* meta tags as HTML, for pages built outside a layout (error pages)."""
+    return "".join(f'<meta name="{n}" content="{escape(v)}">' for n, v in site_metas(plan))
+
+
+class SiteRenderer:
+    """Writes every page of one site; one instance per site."""
+
+    def __init__(self, plan: SitePlan) -> None:
+        self.plan = plan
+        self.spec = plan.spec
+        self.layout = LAYOUTS[plan.spec.layout]
+        self.resources: dict[str, Resource] = {}
+        self.pages: list[str] = []
+
+    def render(self) -> RenderedSite:
+        plan = self.plan
+        self._page("/", self.spec.name, self._home_metas(), self._home_main())
+        for column in plan.columns:
+            for number in range(column.page_count):
+                self._column_page(column, number)
+            for article in column.articles:
+                self._article(column, article)
+        self._messages()
+        if plan.has_sitemap:
+            self._sitemap()
+        for extra in plan.extra_pages:
+            self._page(extra.path, extra.title, site_metas(plan), self._plain_main(extra.title),
+                       behaviour=extra.behaviour)
+        self._static()
+        self.resources.update(plan.extra_resources)
+        return RenderedSite(self.resources, self._not_found(), self.pages)
+
+    # --- page kinds --------------------------------------------------------------------------
+
+    def _home_metas(self) -> list[tuple[str, str]]:
+        metas = site_metas(self.plan)
+        if metas:
+            topics = "，".join(self.spec.unit.topics)
+            metas += [("Keywords", f"{self.spec.name}，{topics}"),
+                      ("Description", f"{self.spec.name}官方网站")]
+        return metas
+
+    def _home_main(self) -> str:
+        layout, plan = self.layout, self.plan
+        blocks = [
+            layout.block(c.name, c.index_path, [
+                ListItem(a.title, a.path, a.when.date()) for a in c.articles[:HOME_BLOCK_ITEMS]
+            ])
+            for c in plan.columns
+        ]
+        blocks.append(layout.block("网民留言", MESSAGES_PATH, [
+            ListItem(m.title, MESSAGES_PATH, m.asked, "（已回复）" if m.replied else "（办理中）")
+            for m in plan.messages[:5]
+        ]))
+        planted = [ListItem(p.text, p.href) for p in plan.planted if p.on == "home"]
+        if planted:
+            blocks.append(layout.block("便民服务", None, planted))
+        if plan.dept_links:
+            blocks.append(layout.block("部门网站", None,
+                                       [ListItem(t, h) for t, h in plan.dept_links]))
+        blocks.append(layout.block("友情链接", None,
+                                   [ListItem(t, h) for t, h in plan.friend_links]))
+        return layout.home_main(blocks)
+
+    def _column_page(self, column: Column, number: int) -> None:
+        layout, plan = self.layout, self.plan
+        start = number * column.per_page
+        items = [
+            ListItem(a.title, "./" + PurePosixPath(a.path).relative_to(column.kind.path).as_posix(),
+                     a.when.date())
+            for a in column.articles[start : start + column.per_page]
+        ]
+        inner = layout.item_list(items) + self._pager(column, number)
+        if number == 0 and column is plan.columns[0]:
+            inner += self._planted("column")
+        metas = site_metas(plan)
+        if metas:
+            metas += [("ColumnName", column.name), ("ColumnDescription", column.name),
+                      ("ColumnKeywords", column.name), ("ColumnType", column.kind.type)]
+        main = layout.section(column.name, [("首页", "/"), (column.name, column.index_path)], inner)
+        self._page(column.page_path(number), f"{column.name}_{self.spec.name}", metas, main)
+
+    def _pager(self, column: Column, number: int) -> str:
+        count = column.page_count
+        name = PurePosixPath(column.page_path(0)).name
+
+        def rel(n: int) -> str:
+            return PurePosixPath(column.page_path(n)).name
+
+        links: list[tuple[str, str | None]] = [(f"共{count}页", None), ("首页", name)]
+        links.append(("上一页", rel(number - 1) if number > 0 else None))
+        links += [(str(n + 1), None if n == number else rel(n)) for n in range(count)]
+        links.append(("下一页", rel(number + 1) if number + 1 < count else None))
+        links.append(("尾页", rel(count - 1)))
+        return self.layout.pager(links)
+
+    def _article(self, column: Column, article: Article) -> None:
+        plan = self.plan
+        when = article.when.strftime("%Y-%m-%d %H:%M")
+        body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+        if article.image:
+            image = PurePosixPath(article.image).name
+            body += (f'<p style="text-align:center"><img src="./{image}"'
+                     f' alt="{escape(article.title)}"></p>')
+        if article.attachments:
+            body += "<p>附件：" + "<br>".join(
+                link(a.name, "./" + PurePosixPath(a.path).name) for a in article.attachments
+            ) + "</p>"
+        if article is plan.columns[0].articles[0]:
+            body += self._planted("article")
+        tools = (f'{link("【打印本页】", "javascript:window.print()")} '
+                 f'{link("【关闭窗口】", "javascript:window.close()")}')
+        inner = (f'<h1 class="title">{escape(article.title)}</h1>'
+                 f'<div class="info">发布时间：{when}　来源：{escape(self.spec.owner)}</div>'
+                 f'<div id="zoom">{body}</div><div class="tools">{tools}</div>')
+        metas: list[tuple[str, str]] = []
+        if plan.spec.meta_mode != "none":
+            metas = site_metas(plan, drop=article.missing_meta) + [
+                ("ColumnName", column.name), ("ColumnType", column.kind.type),
+                ("ArticleTitle", article.title), ("PubDate", when),
+                ("ContentSource", self.spec.owner), ("Keywords", column.name),
+                ("Description", article.paragraphs[0][:60]),
+                ("Url", f"http://{self.spec.host}{article.path}"),
+            ]
+            if plan.spec.meta_mode == "no_pubdate":
+                metas = [(n, v) for n, v in metas if n != "PubDate"]
+        main = self.layout.section(column.name, [("首页", "/"), (column.name, column.index_path)],
+                                   inner)
+        self._page(article.path, article.title, metas, main)
+        if article.image:
+            self._binary(article.image, assets.png(8, 6, (60, 110, 170)), ".png")
+        for attachment in article.attachments:
+            ext = PurePosixPath(attachment.path).suffix
+            self._binary(attachment.path, assets.attachment(ext, attachment.name), ext)
+
+    def _messages(self) -> None:
+        rows = "".join(
+            f"<tr><td>{index}</td><td>{escape(m.title)}</td><td>{escape(m.author)}</td>"
+            f"<td>{m.asked:%Y-%m-%d}</td><td>{'已回复' if m.replied else '未回复'}</td>"
+            f"<td>{m.replied.strftime('%Y-%m-%d') if m.replied else ''}</td></tr>"
+            for index, m in enumerate(self.plan.messages, start=1)
+        )
+        inner = (f'<p>{link("我要写信", "javascript:void(0)")}</p>'
+                 '<table class="messages" width="100%"><tr><th>序号</th><th>留言标题</th>'
+                 "<th>留言人</th><th>留言时间</th><th>办理状态</th><th>答复时间</th></tr>"
+                 f"{rows}</table>")
+        main = self.layout.section(MESSAGES_NAME, [("首页", "/"), (MESSAGES_NAME, MESSAGES_PATH)],
+                                   inner)
+        self._page(MESSAGES_PATH, f"{MESSAGES_NAME}_{self.spec.name}", site_metas(self.plan), main)
+
+    def _sitemap(self) -> None:
+        items = [ListItem("首页", "/")]
+        items += [ListItem(c.name, c.index_path) for c in self.plan.columns]
+        items.append(ListItem(MESSAGES_NAME, MESSAGES_PATH))
+        main = self.layout.section("网站地图", [("首页", "/"), ("网站地图", SITEMAP_PATH)],
+                                   self.layout.item_list(items))
+        self._page(SITEMAP_PATH, f"网站地图_{self.spec.name}", site_metas(self.plan), main)
+
+    def _plain_main(self, title: str) -> str:
+        text = f"<p>{escape(self.spec.owner)}{escape(title)}相关内容。</p>"
+        return self.layout.section(title, [("首页", "/")], text)
+
+    def _not_found(self) -> Resource:
+        """The site's 404 page; on the soft-404 site the same page answers 200."""
+        inner = f"<p>抱歉，您访问的页面不存在或已被删除。</p><p>{link('返回首页', '/')}</p>"
+        main = self.layout.section("页面不存在", [("首页", "/")], inner)
+        body = self._encode(self._document("页面不存在", site_metas(self.plan), main))
+        if self.spec.soft404:
+            return Resource(200, html_headers(self.spec), body, BEHAVIOUR_SOFT_404)
+        return Resource(404, html_headers(self.spec), body)
+
+    # --- shared pieces -----------------------------------------------------------------------
+
+    def _planted(self, on: str) -> str:
+        parts = []
+        for planted in self.plan.planted:
+            if planted.on != on:
+                continue
+            if planted.tag == "img":
+                parts.append(f'<img src="{escape(planted.href)}" alt="{escape(planted.text)}">')
+            else:
+                parts.append(link(planted.text, planted.href))
+        return f'<div class="related">相关链接：{" ".join(parts)}</div>' if parts else ""
+
+    def _document(self, title: str, metas: list[tuple[str, str]], main: str) -> str:
+        plan, spec = self.plan, self.spec
+        toplinks = [("设为首页", "javascript:void(0)"), ("加入收藏", "javascript:void(0)")]
+        if plan.has_sitemap:
+            toplinks.append(("网站地图", SITEMAP_PATH))
+        nav = [("首页", "/")] + [(c.name, c.index_path) for c in plan.columns]
+        nav.append((MESSAGES_NAME, MESSAGES_PATH))
+        doc = Document(
+            title=title, metas=metas, charset=spec.charset, charset_via=spec.charset_via,
+            site_name=spec.name, toplinks=toplinks, nav=nav, main=main,
+            footer=footer_lines(plan.footer, top_link=spec.link_defects),
+        )
+        return self.layout.document(doc)
+
+    def _encode(self, text: str) -> bytes:
+        # Strict on purpose: a character GBK cannot hold is a bug in our names, not the site's.
+        return text.encode("gbk" if self.spec.charset == "gbk" else "utf-8")
+
+    def _page(self, path: str, title: str, metas: list[tuple[str, str]], main: str,
+              *, behaviour: str | None = None) -> None:
+        body = self._encode(self._document(title, metas, main))
+        self.resources[path] = Resource(200, html_headers(self.spec), body, behaviour)
+        self.pages.append(path)
+
+    def _binary(self, path: str, body: bytes, ext: str) -> None:
+        headers = {"Content-Type": assets.CONTENT_TYPES[ext], "Server": SERVER_HEADER}
+        self.resources[path] = Resource(200, headers, body)
+
+    def _static(self) -> None:
+        spec = self.spec
+        self._binary("/images/logo.png", assets.png(40, 8, (181, 25, 26)), ".png")
+        self._binary("/images/ga.png", assets.png(4, 4, (30, 60, 150)), ".png")
+        if spec.zhaocuo_style == "image":
+            self._binary("/images/jiucuo.png", assets.png(11, 5, (200, 40, 40)), ".png")
+        self._binary("/css/style.css", assets.STYLESHEET.encode(), ".css")
+        self._binary("/js/common.js", assets.SCRIPT.encode(), ".js")
+        if spec.robots:
+            lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /cms/"]
+            if spec.sitemap_xml:
+                lines.append(f"Sitemap: http://{spec.host}/sitemap.xml")
+            self._binary("/robots.txt", ("\n".join(lines) + "\n").encode(), ".txt")
+        if spec.sitemap_xml:
+            urls = ["/"] + [c.index_path for c in self.plan.columns]
+            entries = "".join(f"<url><loc>http://{spec.host}{u}</loc></url>" for u in urls)
+            xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
+                   f'"http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n')
+            self._binary("/sitemap.xml", xml.encode(), ".xml")
+
+
+def render_site(plan: SitePlan) -> RenderedSite:
+    """All resources of one site (pages, images, attachments, css/js, robots, sitemap)."""
+    return SiteRenderer(plan).render()

@@ -1,0 +1,207 @@
+"""Decide what one site contains (栏目, articles, 留言, footer) before rendering it.
+
+All choices are drawn from the site's own `Random`, seeded from the fleet seed and the site key,
+so adding a site to the catalogue does not reshuffle the others.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import date
+
+from govsite.fleet.content import (
+    Article,
+    Attachment,
+    Column,
+    article_times,
+    headline,
+    messages,
+    paragraphs,
+)
+from govsite.fleet.defects import (
+    PORTAL_LINKS,
+    PORTAL_PAGES,
+    SOFT404_LINKS,
+    SiteSpec,
+    portal_resources,
+)
+from govsite.fleet.footer import FooterSpec
+from govsite.fleet.names import (
+    DISTRICT_POSTCODE,
+    DISTRICT_REGION,
+    NEWS_DEPT,
+    NEWS_PORTAL,
+    NEWS_STREET,
+    NOTICES,
+    OPTIONAL_COLUMNS,
+    POLICIES,
+    PROVINCE_ABBR,
+    STREET_NAMES,
+    ColumnKind,
+)
+from govsite.fleet.pages import SitePlan, site_meta_html
+
+# Default sizes give 40-80 pages a site: enough pagination to test (index, index_1, index_2)
+# while a crawler capped at 300 pages still sees every page.
+DEFAULT_PER_PAGE = 6
+DEFAULT_NEWS_ITEMS = (13, 16)
+DEFAULT_OTHER_ITEMS = (6, 12)
+# TRS's usual list size; with it a 200-page site needs ~10 list pages per column, all linked
+# from the page bar of index.html, so articles stay at depth 3.
+LARGE_PER_PAGE = 20
+# A column whose newest item is this old (days) is the planted stale 栏目 of later issues.
+STALE_AGE_DAYS = 220
+
+ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".wps")
+ATTACHMENT_NAMES = ("申报表", "实施方案全文", "名单", "办事流程图", "统计表", "征求意见稿")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Registry-side facts of a site the plan needs (code, parent, links to other sites)."""
+
+    site_code: str
+    friend_links: list[tuple[str, str]]
+    dept_links: list[tuple[str, str]]
+
+
+def title_unit(spec: SiteSpec) -> str:
+    """How headlines name the unit (区发展和改革委员会, 中关园街道, 区政府 …)."""
+    if spec.kind == "门户" and spec.region == DISTRICT_REGION:
+        return "区政府"
+    if spec.category == "街镇":
+        return spec.unit.name.removesuffix("办事处")
+    if spec.region == DISTRICT_REGION:
+        return "区" + spec.unit.name
+    return spec.unit.name
+
+
+def column_kinds(rng: random.Random, spec: SiteSpec) -> list[ColumnKind]:
+    """Four to six 栏目: news, notices, policy documents, plus one to three optional ones."""
+    if spec.kind == "门户":
+        news = NEWS_PORTAL
+    elif spec.category == "街镇":
+        news = NEWS_STREET
+    else:
+        news = NEWS_DEPT
+    optional = set(rng.sample(range(len(OPTIONAL_COLUMNS)), rng.randint(1, 3)))
+    return [news, NOTICES, POLICIES] + [k for i, k in enumerate(OPTIONAL_COLUMNS) if i in optional]
+
+
+def column_sizes(
+    rng: random.Random, kinds: list[ColumnKind], *, pages_per_site: int | None, fixed_pages: int
+) -> tuple[list[int], int]:
+    """Articles per column and the list page size, for the default or a target page count."""
+    if pages_per_site is None:
+        sizes = [rng.randint(*DEFAULT_NEWS_ITEMS)] + [
+            rng.randint(*DEFAULT_OTHER_ITEMS) for _ in kinds[1:]
+        ]
+        return sizes, DEFAULT_PER_PAGE
+    budget = max(pages_per_site - fixed_pages, 2 * len(kinds))
+    shares = [budget // len(kinds) + (1 if i < budget % len(kinds) else 0)
+              for i in range(len(kinds))]
+    sizes = []
+    for share in shares:
+        articles = max(1, share * LARGE_PER_PAGE // (LARGE_PER_PAGE + 1))
+        while articles + -(-articles // LARGE_PER_PAGE) < share:
+            articles += 1
+        sizes.append(articles)
+    return sizes, LARGE_PER_PAGE
+
+
+def build_articles(
+    rng: random.Random, spec: SiteSpec, kind: ColumnKind, *, count: int, as_of: date,
+    used_ids: set[int],
+) -> list[Article]:
+    """`count` articles of one column, newest first, with photos and attachments."""
+    unit = title_unit(spec)
+    newest_age = STALE_AGE_DAYS if spec.stale_column == kind.type else None
+    out = []
+    for when in article_times(rng, as_of=as_of, column_type=kind.type, count=count,
+                              newest_age=newest_age):
+        article_id = rng.randint(100000, 999999)
+        while article_id in used_ids:
+            article_id = rng.randint(100000, 999999)
+        used_ids.add(article_id)
+        folder = f"{kind.path}{when:%Y%m}/"
+        topic = rng.choice(spec.unit.topics)
+        title = headline(rng, column_type=kind.type, unit=unit, topic=topic, year=when.year)
+        article = Article(title, when, f"{folder}t{when:%Y%m%d}_{article_id}.html",
+                          paragraphs(rng, unit=unit, topic=topic, when=when))
+        if kind.type == "动态要闻" and rng.random() < 0.5:
+            article.image = f"{folder}W0{when:%Y%m%d}{rng.randint(10**8, 10**9 - 1)}.png"
+        if kind.type in ("通知公告", "政策文件") and rng.random() < 0.4:
+            for number in range(1, rng.randint(1, 2) + 1):
+                ext = rng.choice(ATTACHMENT_EXTS)
+                name = f"{number}.{rng.choice(ATTACHMENT_NAMES)}{ext}"
+                path = f"{folder}P0{when:%Y%m%d}{rng.randint(10**11, 10**12 - 1)}{ext}"
+                article.attachments.append(Attachment(name, path))
+        out.append(article)
+    return out
+
+
+def footer_spec(rng: random.Random, spec: SiteSpec, site_code: str) -> FooterSpec:
+    """Footer facts: registration numbers, contact details, badge ids."""
+    province = PROVINCE_ABBR[site_code[:2] if not site_code.startswith("bm") else "bm"]
+    region = spec.region if not site_code.startswith("bm") else "110102"
+    conac_digits = f"{rng.randint(10**7, 10**8 - 1)}"
+    domain = spec.host.removeprefix("www.")
+    postcode = "510000" if spec.region.startswith("44") else DISTRICT_POSTCODE
+    address = spec.address or f"北京市海德区{rng.choice(STREET_NAMES)}{rng.randint(1, 200)}号"
+    return FooterSpec(
+        owner=spec.owner,
+        shown_code=site_code + "01" if spec.malformed_code else site_code,
+        code_colon=spec.code_colon,
+        icp=f"{province}ICP备{rng.randint(10**7, 10**8 - 1):08d}号-{rng.randint(1, 3)}",
+        icp_spaced=spec.icp_spaced,
+        psb_province=province,
+        psb_code=f"{region}{rng.randint(10**7, 10**8 - 1)}",
+        address=address,
+        postcode=postcode,
+        phone=f"{spec.phone_area}-{rng.randint(60000000, 69999999)}",
+        email=f"webmaster@{domain}",
+        conac_id="".join(rng.choice("0123456789ABCDEF") for _ in range(32)),
+        conac_style=spec.conac_style,
+        conac_script=f"http://dcs.conac.cn/js/01/006/0000/{conac_digits}/"
+                     f"CA010060000{conac_digits}0002.js",
+        zhaocuo_style=spec.zhaocuo_style,
+        site_code=site_code,
+        omit=spec.footer_omit,
+    )
+
+
+def plan_site(
+    spec: SiteSpec, identity: Identity, *, as_of: date, seed: int, pages_per_site: int | None
+) -> SitePlan:
+    """Everything one site will contain."""
+    rng = random.Random(f"{seed}:{spec.key}")
+    kinds = column_kinds(rng, spec)
+    extra_pages = PORTAL_PAGES if spec.link_defects else ()
+    fixed = 2 + (0 if "sitemap" in spec.footer_omit else 1) + len(extra_pages)
+    sizes, per_page = column_sizes(rng, kinds, pages_per_site=pages_per_site, fixed_pages=fixed)
+    used_ids: set[int] = set()
+    columns = [
+        Column(kind, kind.name,
+               build_articles(rng, spec, kind, count=size, as_of=as_of, used_ids=used_ids),
+               per_page)
+        for kind, size in zip(kinds, sizes, strict=True)
+    ]
+    news = columns[0].articles
+    if spec.headline and len(news) > 2:
+        news[2].title = spec.headline
+    if spec.missing_siteid:
+        for article in columns[-1].articles[-spec.missing_siteid:]:
+            article.missing_meta = frozenset({"SiteIDCode"})
+    planted = PORTAL_LINKS if spec.link_defects else SOFT404_LINKS if spec.soft404 else ()
+    plan = SitePlan(
+        spec=spec, site_code=identity.site_code, columns=columns,
+        messages=messages(rng, as_of=as_of, topics=spec.unit.topics,
+                          old_unanswered=spec.old_unanswered),
+        footer=footer_spec(rng, spec, identity.site_code),
+        friend_links=identity.friend_links, dept_links=identity.dept_links,
+        planted=planted, extra_pages=extra_pages,
+    )
+    if spec.link_defects:
+        plan = replace(plan, extra_resources=portal_resources(site_meta_html(plan)))
+    return plan
