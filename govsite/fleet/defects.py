@@ -77,6 +77,12 @@ class SiteSpec:
         return self.status == "运行" and not self.waf
 
 
+def shown_code(spec: SiteSpec, site_code: str) -> str:
+    """The 标识码 a footer prints: the registered one, or for `malformed_code` twelve digits
+    that begin with it (a trap for a `\\d{10}` pattern without word boundaries)."""
+    return f"{site_code}01" if spec.malformed_code else site_code
+
+
 @dataclass(frozen=True)
 class PlantedLink:
     """A link planted on a page of a site.

@@ -154,8 +154,7 @@ def build_fleet(
         probes=probes, resources=resources, fallbacks=fallbacks,
         not_measured=sorted(codes[s.key] for s in specs if s.waf),
     )
-    shown = {codes[s.key]: codes[s.key] + ("01" if s.malformed_code else "") for s in specs}
-    fleet.truth = derive_truth(fleet, {codes[s.key]: s for s in specs}, shown)
+    fleet.truth = derive_truth(fleet, {codes[s.key]: s for s in specs})
     return fleet
 
 

@@ -25,6 +25,7 @@ from govsite.fleet.defects import (
     SOFT404_LINKS,
     SiteSpec,
     portal_resources,
+    shown_code,
 )
 from govsite.fleet.footer import FooterSpec
 from govsite.fleet.names import (
@@ -151,7 +152,7 @@ def footer_spec(rng: random.Random, spec: SiteSpec, site_code: str) -> FooterSpe
     address = spec.address or f"北京市海德区{rng.choice(STREET_NAMES)}{rng.randint(1, 200)}号"
     return FooterSpec(
         owner=spec.owner,
-        shown_code=site_code + "01" if spec.malformed_code else site_code,
+        shown_code=shown_code(spec, site_code),
         code_colon=spec.code_colon,
         icp=f"{province}ICP备{rng.randint(10**7, 10**8 - 1):08d}号-{rng.randint(1, 3)}",
         icp_spaced=spec.icp_spaced,

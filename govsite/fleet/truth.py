@@ -17,7 +17,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from govsite.fleet.defects import SiteSpec
+from govsite.fleet.defects import SiteSpec, shown_code
 from govsite.fleet.model import (
     BEHAVIOUR_ERROR_PAGE,
     BEHAVIOUR_SOFT_404,
@@ -106,34 +106,50 @@ def is_attachment(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTS)
 
 
-def links_of(html: str, base: str) -> list[tuple[str, str]]:
-    """(tag, absolute URL without fragment) of every checkable link, in document order."""
-    out = []
-    for node in LexborHTMLParser(html).css(",".join(f"{t}[{a}]" for t, a in LINK_ATTRS.items())):
+def absolute(base: str, raw: str) -> str:
+    """`raw` resolved against `base`, fragment removed (fast path for root-relative links)."""
+    if raw.startswith("/") and not raw.startswith("//") and "#" not in raw:
+        parts = urlsplit(base)
+        return f"{parts.scheme}://{parts.netloc}{raw}"
+    return urldefrag(urljoin(base, raw)).url
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """What the truth needs of one page: its crawl depth, its links and its meta tags."""
+
+    depth: int
+    links: list[tuple[str, str]]
+    meta: dict[str, str]
+
+
+def parse_page(html: str, base: str, *, depth: int = 0) -> ParsedPage:
+    """Links (tag, absolute URL) in document order and `<meta name>` tags, in one parse."""
+    tree = LexborHTMLParser(html)
+    links = []
+    for node in tree.css(",".join(f"{t}[{a}]" for t, a in LINK_ATTRS.items())):
         raw = (node.attributes.get(LINK_ATTRS[node.tag]) or "").strip()
-        if not raw or raw.lower().startswith(NOT_CHECKED):
-            continue
-        out.append((node.tag, urldefrag(urljoin(base, raw)).url))
-    return out
-
-
-def meta_of(html: str) -> dict[str, str]:
-    """name -> content of the `<meta name=…>` tags of a page."""
-    tags = LexborHTMLParser(html).css("meta[name]")
-    return {t.attributes.get("name") or "": t.attributes.get("content") or "" for t in tags}
+        if raw and not raw.lower().startswith(NOT_CHECKED):
+            links.append((node.tag, absolute(base, raw)))
+    meta = {}
+    for node in tree.css("meta[name]"):
+        content = node.attributes.get("content") or ""
+        if content:
+            meta[node.attributes.get("name") or ""] = content
+    return ParsedPage(depth, links, meta)
 
 
 def decode(resource: Resource, site: FleetSite) -> str:
     return resource.body.decode("gbk" if site.charset == "gbk" else "utf-8")
 
 
-def crawl(fleet: Fleet, site: FleetSite) -> dict[str, tuple[int, str]]:
-    """Every HTML page of the site reachable from its home page: url -> (depth, html).
+def crawl(fleet: Fleet, site: FleetSite) -> dict[str, ParsedPage]:
+    """Every HTML page of the site reachable from its home page, by final URL.
 
     Only same-host navigation links are followed, attachments are not parsed, and answers that
     are not real pages (soft 404, error pages, anything but 200 text/html) are not pages.
     """
-    pages: dict[str, tuple[int, str]] = {}
+    pages: dict[str, ParsedPage] = {}
     queue = deque([(site.url, 0)])
     queued = {site.url}
     while queue:
@@ -145,22 +161,22 @@ def crawl(fleet: Fleet, site: FleetSite) -> dict[str, tuple[int, str]]:
                 or not resource.headers.get("Content-Type", "").startswith("text/html")
                 or resource.behaviour in (BEHAVIOUR_SOFT_404, BEHAVIOUR_ERROR_PAGE)):
             continue
-        html = decode(resource, site)
-        pages[outcome.url] = (depth, html)
-        for tag, target in links_of(html, outcome.url):
-            if (tag in NAVIGATION_TAGS and urlsplit(target).hostname == site.host
-                    and not is_attachment(target) and target not in queued):
+        page = parse_page(decode(resource, site), outcome.url, depth=depth)
+        pages[outcome.url] = page
+        for tag, target in page.links:
+            if (tag in NAVIGATION_TAGS and target not in queued and not is_attachment(target)
+                    and urlsplit(target).hostname == site.host):
                 queued.add(target)
                 queue.append((target, depth + 1))
     return pages
 
 
-def link_truth(fleet: Fleet, site: FleetSite, pages: dict[str, tuple[int, str]]) -> list[TruthItem]:
+def link_truth(fleet: Fleet, site: FleetSite, pages: dict[str, ParsedPage]) -> list[TruthItem]:
     """links.broken_home / links.broken / links.attachment_broken of one crawled site."""
     linked_from: dict[str, set[str]] = {}
-    for page, (_, html) in pages.items():
-        for _, target in links_of(html, page):
-            linked_from.setdefault(target, set()).add(page)
+    for url, page in pages.items():
+        for _, target in page.links:
+            linked_from.setdefault(target, set()).add(url)
     items = []
     for target in sorted(linked_from):
         attachment = is_attachment(target)
@@ -189,11 +205,11 @@ def page_kind(url: str, home: str, meta: dict[str, str]) -> str:
     return "other"
 
 
-def meta_truth(site: FleetSite, pages: dict[str, tuple[int, str]]) -> list[TruthItem]:
+def meta_truth(site: FleetSite, pages: dict[str, ParsedPage]) -> list[TruthItem]:
     """meta.missing: one item per page lacking a tag its page kind requires."""
     items = []
     for url in sorted(pages):
-        meta = {k: v for k, v in meta_of(pages[url][1]).items() if v}
+        meta = pages[url].meta
         kind = page_kind(url, site.url, meta)
         missing = [tag for tag in REQUIRED_META[kind] if tag not in meta]
         if missing:
@@ -202,7 +218,7 @@ def meta_truth(site: FleetSite, pages: dict[str, tuple[int, str]]) -> list[Truth
     return items
 
 
-def site_truth(fleet: Fleet, site: FleetSite, spec: SiteSpec, shown_code: str) -> list[TruthItem]:
+def site_truth(fleet: Fleet, site: FleetSite, spec: SiteSpec) -> list[TruthItem]:
     """Footer, domain, availability and registry findings of one site, from its spec."""
     items = []
     code, home = site.site_code, site.url
@@ -211,7 +227,7 @@ def site_truth(fleet: Fleet, site: FleetSite, spec: SiteSpec, shown_code: str) -
             rule, note = FOOTER_NOTES[element]
             items.append(TruthItem(code, rule, home, None, note))
         if spec.malformed_code:
-            note = f"首页显示网站标识码 {shown_code}，登记为 {code}"
+            note = f"首页显示网站标识码 {shown_code(spec, code)}，登记为 {code}"
             items.append(TruthItem(code, "footer.invalid_site_code", home, None, note))
         if spec.domain_defect:
             items.append(TruthItem(code, "domain.noncompliant", home, None, spec.domain_defect))
@@ -229,9 +245,7 @@ def site_truth(fleet: Fleet, site: FleetSite, spec: SiteSpec, shown_code: str) -
     return items
 
 
-def derive_truth(
-    fleet: Fleet, specs: dict[str, SiteSpec], shown_codes: dict[str, str]
-) -> list[TruthItem]:
+def derive_truth(fleet: Fleet, specs: dict[str, SiteSpec]) -> list[TruthItem]:
     """Every expected finding of the fleet, sorted by (site_code, rule, url, target)."""
     items: list[TruthItem] = []
     for site in fleet.sites:
@@ -239,7 +253,7 @@ def derive_truth(
         if spec.audited:
             pages = crawl(fleet, site)
             items += link_truth(fleet, site, pages) + meta_truth(site, pages)
-        items += site_truth(fleet, site, spec, shown_codes[site.site_code])
+        items += site_truth(fleet, site, spec)
     return sorted(items, key=truth_key)
 
 

@@ -21,7 +21,8 @@ async def servers() -> AsyncIterator[ServerFactory]:
         site = FakeSite()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", site.dispatch)
-        runner = web.AppRunner(app, access_log=None)
+        # A short shutdown: handlers still sleeping for timeout tests must not hold teardown.
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
         await runner.setup()
         tcp = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
         await tcp.start()

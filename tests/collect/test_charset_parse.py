@@ -72,9 +72,9 @@ def test_parse_links_meta_title_and_base() -> None:
       <a href="#main">跳转</a><a href=" tel:12345 ">电话</a>
       <a href="HTTP://WWW.Example.gov.cn:80/x.pdf">附件</a>
       <area href="/map.html" alt="地图"><iframe src="//other.example.com/frame.html"></iframe>
-      <frame src="f.html"><embed src="v.swf"><video><source src="v.mp4"></video>
+      <embed src="v.swf"><video><source src="v.mp4"></video>
       <a href="&#10;/tab
-      ped.html">split</a><a name="anchor-only">no href</a>
+	ped.html">split</a><a name="anchor-only">no href</a>
     </body></html>"""
     parsed = parse_html(doc, "http://www.example.gov.cn/index.html")
     assert parsed.title == "首页 - 测试"
@@ -95,12 +95,20 @@ def test_parse_links_meta_title_and_base() -> None:
         ("a", "http://www.example.gov.cn/x.pdf", "附件"),
         ("area", "http://www.example.gov.cn/map.html", "地图"),
         ("iframe", "http://other.example.com/frame.html", ""),
-        ("frame", f"{base}f.html", ""),
         ("embed", f"{base}v.swf", ""),
         ("source", f"{base}v.mp4", ""),
         ("a", "http://www.example.gov.cn/tabped.html", "split"),
     ]
     assert parsed.links[3].raw == "news.html#top"
+
+
+def test_frameset_frames_are_links() -> None:
+    doc = '<html><frameset><frame src="top.html"><frame src="/main.html"></frameset></html>'
+    parsed = parse_html(doc, "http://x.gov.cn/a/")
+    assert [(ln.tag, ln.url) for ln in parsed.links] == [
+        ("frame", "http://x.gov.cn/a/top.html"),
+        ("frame", "http://x.gov.cn/main.html"),
+    ]
 
 
 def test_link_text_is_capped() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,3 +40,21 @@ def test_help_teaches_the_census_options(tmp_path: Path) -> None:
     assert proc.returncode == 0
     for word in ("--resolve", "--as-of", "--probes", "--profile", "监测时间点"):
         assert word in proc.stdout
+
+
+def test_demo_then_rescore_from_the_command_line(tmp_path: Path) -> None:
+    """What `make demo` runs, then an offline rescore of its store under gb2015."""
+    from govsite.report.json_report import validate_results
+
+    demo = run("demo", "--out", str(tmp_path / "demo"), cwd=tmp_path)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "普查结果" in demo.stdout and "合格率" in demo.stdout
+    data = json.loads((tmp_path / "demo" / "results.json").read_text(encoding="utf-8"))
+    validate_results(data)
+    assert (tmp_path / "demo" / "report.html").stat().st_size > 10_000
+    again = run("rescore", "--db", f"sqlite:///{tmp_path / 'demo' / 'govsite.db'}",
+                "--profile", "gb2015", "--out", str(tmp_path / "gb2015"), cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    rescored = json.loads((tmp_path / "gb2015" / "results.json").read_text(encoding="utf-8"))
+    assert rescored["profile"] == "gb2015" and rescored["run_id"] == data["run_id"]
+    assert [s["findings"] for s in rescored["sites"]] == [s["findings"] for s in data["sites"]]
