@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from govsite.fleet.defects import SiteSpec, catalogue, check_catalogue
 from govsite.fleet.externals import external_hosts
 from govsite.fleet.footer import CONAC_BADGE, CONAC_SHOW
 from govsite.fleet.lifecycle import closed_notice, moved, not_found, waf_host
-from govsite.fleet.model import ColumnInfo, Fleet, FleetSite, MessageInfo, ProbeRow, Resource
+from govsite.fleet.model import ColumnInfo, Fleet, FleetSite, MessageInfo, Resource
 from govsite.fleet.pages import SitePlan, render_site
 from govsite.fleet.plan import Identity, plan_site
 from govsite.fleet.probes import site_probes
@@ -88,6 +89,47 @@ def registry_row(site: FleetSite) -> dict[str, str]:
     }
 
 
+@dataclass
+class HostAnswers:
+    """What the server answers for one site's host, and the plan behind it if it has pages."""
+
+    resources: dict[str, Resource]
+    fallback: Resource
+    plan: SitePlan | None = None
+    pages: list[str] = field(default_factory=list)
+
+
+def host_answers(
+    spec: SiteSpec, specs: list[SiteSpec], identity: Identity, *, as_of: date, seed: int,
+    pages_per_site: int | None,
+) -> HostAnswers:
+    """A site's answers: its rendered pages, or a WAF, closed or merged host's behaviour."""
+    if spec.waf:
+        home, block = waf_host()
+        return HostAnswers(home, block)
+    if spec.lifecycle == "closed_404":
+        return HostAnswers({}, not_found())
+    if spec.lifecycle == "closed_notice":
+        return HostAnswers({"/": closed_notice(spec.name)}, not_found())
+    if spec.lifecycle == "merged":
+        return HostAnswers({}, moved(home_url(_spec(specs, MERGED_INTO))))
+    plan = plan_site(spec, identity, as_of=as_of, seed=seed, pages_per_site=pages_per_site)
+    rendered = render_site(plan)
+    return HostAnswers(rendered.resources, rendered.fallback, plan, rendered.pages)
+
+
+def describe(site: FleetSite, plan: SitePlan, pages: list[str]) -> None:
+    """Record on the FleetSite what it contains (pages, 栏目, 留言) for tests and truth.json."""
+    host = site.host
+    site.pages = [f"http://{host}{path}" for path in pages]
+    site.columns = [
+        ColumnInfo(c.name, f"http://{host}{c.index_path}", c.kind.type,
+                   c.articles[0].when.date() if c.articles else None)
+        for c in plan.columns
+    ]
+    site.messages = [MessageInfo(m.title, m.asked, m.replied) for m in plan.messages]
+
+
 def build_fleet(
     *, as_of: date, n_sites: int = 12, pages_per_site: int | None = None, seed: int = 7
 ) -> Fleet:
@@ -106,54 +148,31 @@ def build_fleet(
     check_catalogue(specs)
     codes = assign_codes(specs)
     ids = identities(specs, codes)
-    resources: dict[tuple[str, str], Resource] = {}
-    fallbacks: dict[str, Resource] = {}
+    fleet = Fleet(as_of=as_of, sites=[], registry_rows=[], truth=[], probes=[], resources={})
     conac_scripts: dict[str, bytes] = {}
-    sites: list[FleetSite] = []
-    probes: list[ProbeRow] = []
     for index, spec in enumerate(specs):
         site = fleet_site(spec, codes[spec.key], codes.get(spec.parent_key or "", ""))
-        sites.append(site)
-        if spec.waf:
-            home, block = waf_host()
-            resources.update({(spec.host, path): res for path, res in home.items()})
-            fallbacks[spec.host] = block
-        elif spec.lifecycle in ("closed_404", "closed_notice"):
-            fallbacks[spec.host] = not_found()
-            if spec.lifecycle == "closed_notice":
-                resources[(spec.host, "/")] = closed_notice(spec.name)
-        elif spec.lifecycle == "merged":
-            fallbacks[spec.host] = moved(home_url(_spec(specs, MERGED_INTO)))
-        else:
-            plan = plan_site(spec, ids[spec.key], as_of=as_of, seed=seed,
-                             pages_per_site=pages_per_site)
-            rendered = render_site(plan)
-            resources.update({(spec.host, path): res for path, res in rendered.resources.items()})
-            fallbacks[spec.host] = rendered.fallback
-            site.pages = [f"http://{spec.host}{path}" for path in rendered.pages]
-            site.columns = [
-                ColumnInfo(c.name, f"http://{spec.host}{c.index_path}", c.kind.type,
-                           c.articles[0].when.date() if c.articles else None)
-                for c in plan.columns
-            ]
-            site.messages = [MessageInfo(m.title, m.asked, m.replied) for m in plan.messages]
+        fleet.sites.append(site)
+        fleet.registry_rows.append(registry_row(site))
+        answers = host_answers(spec, specs, ids[spec.key], as_of=as_of, seed=seed,
+                               pages_per_site=pages_per_site)
+        fleet.resources.update({(spec.host, p): r for p, r in answers.resources.items()})
+        fleet.fallbacks[spec.host] = answers.fallback
+        if answers.plan is not None:
+            describe(site, answers.plan, answers.pages)
             if spec.conac_style == "script" and "conac" not in spec.footer_omit:
-                path = urlsplit(plan.footer.conac_script).path
-                conac_scripts[path] = conac_script(plan).encode()
+                path = urlsplit(answers.plan.footer.conac_script).path
+                conac_scripts[path] = conac_script(answers.plan).encode()
         if spec.status == "运行":
-            probes += site_probes(
+            fleet.probes += site_probes(
                 random.Random(f"{seed}:probes:{spec.key}"), site_code=site.site_code,
                 url=site.url, as_of=as_of, minute=(index * 7) % 60,
                 failures=spec.probe_failures,
             )
     ext_resources, ext_fallbacks = external_hosts(conac_scripts)
-    resources.update(ext_resources)
-    fallbacks.update(ext_fallbacks)
-    fleet = Fleet(
-        as_of=as_of, sites=sites, registry_rows=[registry_row(s) for s in sites], truth=[],
-        probes=probes, resources=resources, fallbacks=fallbacks,
-        not_measured=sorted(codes[s.key] for s in specs if s.waf),
-    )
+    fleet.resources.update(ext_resources)
+    fleet.fallbacks.update(ext_fallbacks)
+    fleet.not_measured = sorted(codes[s.key] for s in specs if s.waf)
     fleet.truth = derive_truth(fleet, {codes[s.key]: s for s in specs})
     return fleet
 

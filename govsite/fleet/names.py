@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DISTRICT = "海德区"
-CITY = "北京市"
 DISTRICT_DOMAIN = "hdq.gov.cn"
 DISTRICT_REGION = "110105"
-DISTRICT_ADDRESS = "北京市海德区府前街18号"
 DISTRICT_POSTCODE = "100021"
-PHONE_PREFIX = "010-"
 
 # ICP / 公安备案 province prefixes by the first two digits of the region code; `bm` sites are
 # national departments, registered in Beijing.

@@ -11,7 +11,7 @@ dates differently (`2026-11-20`, `[2026-11-20]`, `2026年11月20日`) because cr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from html import escape
 
 
@@ -201,8 +201,7 @@ class FlexLayout(Layout):
     name = "flex"
 
     def date(self, when: date) -> str:
-        day = when.date() if isinstance(when, datetime) else when
-        return f'<time datetime="{day.isoformat()}">{day.year}年{day.month}月{day.day}日</time>'
+        return f'<time datetime="{when:%Y-%m-%d}">{when.year}年{when.month}月{when.day}日</time>'
 
     def document(self, doc: Document) -> str:
         top = " ".join(link(text, href) for text, href in doc.toplinks)
