@@ -193,6 +193,12 @@ class Collector:
             snap.notes.append(f"已达到页面数上限（{self.settings.max_pages}页），其余页面未抓取")
         if crawl.depth_cap_hit:
             snap.notes.append(f"已达到抓取深度上限（{self.settings.max_depth}层），更深页面未抓取")
+        snap.checks = await self._check_links(snap, crawl, scope, stats)
+
+    async def _check_links(
+        self, snap: SiteSnapshot, crawl: SiteCrawl, scope: set[str], stats: FetchStats
+    ) -> dict[str, LinkCheck]:
+        """One check per distinct target of the crawled pages, in order of first appearance."""
         linked = (ln.url for p in crawl.pages if p.ok for ln in p.links if is_fetched(ln.raw))
         targets = list(dict.fromkeys(linked))
         # A crawled page is its own check: the fetch that got the page answered the link.
@@ -203,7 +209,7 @@ class Collector:
                 todo, scope=scope, fingerprint=snap.soft404, stats=stats
             )
             known.update(checked)
-        snap.checks = {t: known[t] for t in targets if t in known}
+        return {t: known[t] for t in targets if t in known}
 
     async def _soft404(self, home: Page, stats: FetchStats) -> dict[str, Any] | None:
         url = soft404.probe_url(home.final_url)
@@ -212,8 +218,9 @@ class Collector:
         result = await self._fetcher.fetch(
             url, limits=self._links.same_site_limits, stats=stats, lenient_tls=True
         )
-        if result.status is None or not 200 <= result.status < 300 or result.text is None:
-            return None
+        answered = result.status is not None and 200 <= result.status < 300
+        if not answered or result.error is not None or result.text is None:
+            return None  # a real 404 (or a WAF page, which fingerprints nothing of the site)
         return soft404.fingerprint(result, home_html=home.html, home_url=home.final_url)
 
     async def _sitemap_seeds(self, home: Page, stats: FetchStats) -> list[str]:

@@ -282,6 +282,8 @@ class Fetcher:
         """One exchange, falling back to an unverified handshake if allowed and needed."""
         scheme, host = scheme_of(url), host_of(url)
         if scheme not in HTTP_SCHEMES:
+            if not scheme:
+                return _Answer(error=errors.INVALID_URL, detail="not an absolute URL"), None
             return _Answer(error=errors.UNSUPPORTED_SCHEME, detail=f"scheme {scheme!r}"), None
         if not host:
             return _Answer(error=errors.INVALID_URL, detail="no host in URL"), None

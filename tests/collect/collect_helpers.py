@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from govsite.collect import CollectSettings, Collector
+from govsite.collect import Collector, CollectSettings
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
 
