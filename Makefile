@@ -21,6 +21,7 @@ demo: install
 	$(BIN)/govsite demo --out out/demo
 
 test: install
+	$(BIN)/ruff check govsite tests bench
 	$(BIN)/python -m pytest -q
 
 lint: install
