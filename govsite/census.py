@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from govsite.collect import Collector, CollectSettings
 from govsite.probes import ProbeHistory
@@ -22,6 +22,7 @@ from govsite.report.html_report import write_report_html
 from govsite.report.json_report import write_results_json
 from govsite.results import RunResults, SiteResult
 from govsite.rules.base import RuleContext, all_rules, judge
+from govsite.rules.facts import site_facts
 from govsite.score import score_site
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
@@ -59,15 +60,17 @@ class CensusPlan:
     out: Path | None = None
     probes: ProbeHistory | None = None
     options: dict[str, object] = field(default_factory=dict)
+    column_overrides: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def now_iso() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
-def context_for(profile: Profile, as_of: date, registry: Iterable[Site]) -> RuleContext:
+def context_for(profile: Profile, as_of: date, registry: Iterable[Site],
+                column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None) -> RuleContext:
     return RuleContext(as_of=as_of, registry={s.site_code: s for s in registry},
-                       options=profile.options)
+                       options=profile.options, column_overrides=column_overrides or {})
 
 
 def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile) -> SiteResult:
@@ -84,12 +87,15 @@ def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile) -> S
         "links": snap.stats.get("links", len(snap.checks)),
         "seconds": snap.stats.get("seconds", 0.0),
     }
-    return score_site(snap.site, judgement, profile, blocked=snap.blocked,
-                      blocked_detail=snap.blocked_detail, stats=stats)
+    result = score_site(snap.site, judgement, profile, blocked=snap.blocked,
+                        blocked_detail=snap.blocked_detail, stats=stats)
+    if snap.site.status == "running":
+        result.facts = site_facts(snap, ctx)
+    return result
 
 
 async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> list[SiteResult]:
-    ctx = context_for(plan.profile, plan.as_of, plan.sites)
+    ctx = context_for(plan.profile, plan.as_of, plan.sites, plan.column_overrides)
     results: dict[str, SiteResult] = {}
     gate = asyncio.Semaphore(plan.settings.site_concurrency)
 
@@ -134,10 +140,11 @@ def run_census(plan: CensusPlan, progress: Progress | None = None) -> RunResults
 
 
 def rescore(store: Store, run_id: str, profile: Profile, as_of: date,
-            out: Path | None = None) -> RunResults:
+            out: Path | None = None,
+            column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None) -> RunResults:
     """Judge a stored run's snapshots again under `profile`, without any network access."""
     snaps = list(store.iter_snapshots(run_id))
-    ctx = context_for(profile, as_of, (s.site for s in snaps))
+    ctx = context_for(profile, as_of, (s.site for s in snaps), column_overrides)
     site_results = []
     for snap in snaps:
         result = judge_and_score(snap, ctx, profile)

@@ -17,6 +17,7 @@ from govsite.profile import ProfileError, load_profile
 from govsite.progress import RichProgress, problems_table, summary_table, verdict_line
 from govsite.results import RunResults
 from govsite.rules.base import all_rules
+from govsite.rules.taxonomy import OverrideError, load_overrides
 
 app = typer.Typer(
     help="govsite — 政府网站普查与绩效评估. Census government websites by the national "
@@ -72,6 +73,7 @@ def census(
     out: Annotated[Path, typer.Option("--out", help="Directory for results.json and report.html.")] = Path("out/census"),
     db: Annotated[str, typer.Option("--db", help="Store URL: sqlite:///file.db (default) or postgresql+psycopg://…")] = DEFAULT_DB,
     strict: Annotated[bool, typer.Option("--strict", help="Stop on any bad registry row instead of skipping it.")] = False,
+    columns: Annotated[Path | None, typer.Option("--columns", help="Column override YAML (host → path → type/name/ignore); see docs/columns.md.")] = None,
     max_pages: Annotated[int, typer.Option(help="Pages crawled per site at most.")] = CollectSettings.max_pages,
     max_depth: Annotated[int, typer.Option(help="Link depth from the home page.")] = CollectSettings.max_depth,
     host_concurrency: Annotated[int, typer.Option(help="Requests in flight per host at most.")] = CollectSettings.host_concurrency,
@@ -106,6 +108,7 @@ def census(
             parse_resolve(spec)
         prof = load_profile(profile)
         history = load_probes_csv(probes) if probes else None
+        overrides = load_overrides(columns) if columns else {}
     except (ValueError, ProfileError, ProbeFileError, OSError) as exc:
         raise _fail(str(exc)) from None
     if ca is not None and not ca.is_file():
@@ -117,7 +120,7 @@ def census(
         obey_robots=robots)
     plan = CensusPlan(
         sites=loaded.sites, profile=prof, as_of=_as_of(as_of), store=_open_store(db),
-        settings=settings, out=out, probes=history,
+        settings=settings, out=out, probes=history, column_overrides=overrides,
         options={"sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
                  "max_pages": max_pages, "version": __version__},
     )
@@ -134,6 +137,7 @@ def rescore(
     as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点; default: the run's own.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Directory for the new results.json and report.html.")] = None,
     db: Annotated[str, typer.Option("--db", help="Store URL of the run.")] = DEFAULT_DB,
+    columns: Annotated[Path | None, typer.Option("--columns", help="Column override YAML; see docs/columns.md.")] = None,
 ) -> None:
     """Judge a stored census again — new profile, new rules — without touching the network.
 
@@ -147,10 +151,12 @@ def rescore(
         raise _fail(f"store {db} has no run {run or ''}".strip())
     try:
         prof = load_profile(profile)
-    except ProfileError as exc:
+        overrides = load_overrides(columns) if columns else {}
+    except (ProfileError, OverrideError) as exc:
         raise _fail(str(exc)) from None
     result = do_rescore(store, info.id, prof, _as_of(as_of) if as_of else info.as_of,
-                        out=out or Path("out") / f"rescore-{info.id}-{prof.id}")
+                        out=out or Path("out") / f"rescore-{info.id}-{prof.id}",
+                        column_overrides=overrides)
     _print_summary(result, out or Path("out") / f"rescore-{info.id}-{prof.id}")
 
 

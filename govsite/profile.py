@@ -56,7 +56,7 @@ class Veto:
     name_zh: str
     rules: tuple[str, ...]
     threshold: int
-    where: dict[str, tuple[str, ...]]
+    where: Where
     sourced: Sourced
 
 
@@ -72,7 +72,7 @@ class Item:
     points: float
     per: str
     max: float | None
-    where: dict[str, tuple[str, ...]]
+    where: Where
     sourced: Sourced
 
 
@@ -134,10 +134,21 @@ def _sourced(data: dict[str, Any], where: str) -> Sourced:
     return Sourced(str(data["source"]), conf)
 
 
-def _where(data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+Where = tuple[dict[str, tuple[str, ...]], ...]
+
+
+def _where(data: dict[str, Any]) -> Where:
+    """An evidence filter: a mapping (all keys must match) or a list of them (any may match).
+
+    The list form says what one mapping cannot, e.g. V19-4's "动态要闻 columns, or 通知公告
+    and 政策文件 columns of the first level".
+    """
     raw = data.get("where") or {}
-    return {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
-            for k, v in raw.items()}
+    alternatives = raw if isinstance(raw, list) else [raw]
+    return tuple(
+        {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in alt.items()}
+        for alt in alternatives
+    )
 
 
 def _check_rule(rule_id: str, where: str) -> str:

@@ -47,7 +47,9 @@ class SiteResult:
 
     `score` is None whenever the verdict is not_measured (contract). `measured_score` is the
     score over what *was* measured, always computed when the site could be audited at all, so
-    a report can show "provisional" figures without calling them a verdict.
+    a report can show "provisional" figures without calling them a verdict. `facts` is what the
+    rules established about the site besides findings (its columns and their freshness, message
+    statistics, guide completeness, the search probe), so a reviewer sees why a veto fired.
     """
 
     site: Site
@@ -60,6 +62,7 @@ class SiteResult:
     findings: list[Finding] = field(default_factory=list)
     not_measured: list[NotMeasuredNote] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class SiteResult:
             "findings": [f.to_json() for f in self.findings],
             "not_measured": [n.to_json() for n in self.not_measured],
             "stats": dict(self.stats),
+            "facts": dict(self.facts),
         }
 
 

@@ -10,7 +10,7 @@ the profile was measured, and never `fail` for what was not seen.
 from __future__ import annotations
 
 from govsite.findings import Finding, NotMeasuredNote
-from govsite.profile import Indicator, Item, Profile
+from govsite.profile import Indicator, Item, Profile, Where
 from govsite.results import (
     VERDICT_FAIL,
     VERDICT_NOT_MEASURED,
@@ -22,9 +22,10 @@ from govsite.rules.base import Judgement
 from govsite.sites import STATUS_RUNNING, Site
 
 
-def _matches(finding: Finding, rule: str, where: dict[str, tuple[str, ...]]) -> bool:
-    return finding.rule == rule and all(
-        str(finding.evidence.get(key)) in values for key, values in where.items()
+def _matches(finding: Finding, rule: str, where: Where) -> bool:
+    return finding.rule == rule and any(
+        all(str(finding.evidence.get(key)) in values for key, values in alt.items())
+        for alt in where
     )
 
 

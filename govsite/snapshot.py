@@ -142,6 +142,20 @@ class SiteSnapshot:
     partial gaps (e.g. a page cap reached) that reports show beside the findings. `probes` is
     the site's availability history attached by the census (None when none was given), kept
     with the snapshot so a rescore judges the same evidence.
+
+    `search` records the site-search probe (站内搜索), None when it did not run (site blocked,
+    closed or not crawled, probe switched off, or a snapshot older than the probe):
+
+        {"found": bool,             # a search form or known search URL was found
+         "looked_in": str,          # where we looked, in Chinese ("首页表单及链接" …)
+         "how": "form" | "link" | None,  # a form on the home page / a search link from it
+         "action": str | None,      # the URL the form submits to (the link, if no form)
+         "method": "GET" | "POST" | None,
+         "param": str | None,       # the name of the field the query went in
+         "query": str | None,       # the text searched (None: nothing was submitted)
+         "query_source": str | None,  # the page whose title became the query
+         "page": dict | None}       # `Page.to_json()` of the answer: results, error or the
+                                    # linked search page when it had no form to submit
     """
 
     site: Site
@@ -155,6 +169,10 @@ class SiteSnapshot:
     notes: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     probes: list[dict[str, Any]] | None = None
+    search: dict[str, Any] | None = None
+    # Derived views (the site's columns, its messages) computed once by the rules that share
+    # them; never serialised, so a stored snapshot is only what was collected.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -170,6 +188,7 @@ class SiteSnapshot:
             "notes": self.notes,
             "stats": self.stats,
             "probes": self.probes,
+            "search": self.search,
         }
 
     @classmethod
@@ -190,6 +209,7 @@ class SiteSnapshot:
             notes=list(data.get("notes", [])),
             stats=dict(data.get("stats", {})),
             probes=data.get("probes"),
+            search=data.get("search"),
         )
 
     def dumps(self) -> bytes:

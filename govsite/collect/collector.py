@@ -10,6 +10,8 @@ that politeness and caching hold across all sites collected in that run. For eac
    still online).
 3. The soft-404 probe, sitemap seeds, the breadth-first crawl.
 4. Every distinct link target of the crawled pages is checked.
+5. The site's own search is tried once (`search.py`); its answer is kept apart from the
+   crawled pages, so the crawl and the link checks are the same with or without it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from govsite.collect.linkcheck import LinkChecker, judge
 from govsite.collect.parse import build_page
 from govsite.collect.resolve import MapResolver, parse_resolve
 from govsite.collect.robots import Robots
+from govsite.collect.search import SearchProbe
 from govsite.collect.settings import CollectSettings
 from govsite.collect.sitemap import sitemap_seeds
 from govsite.collect.urls import host_of, is_fetched, looks_like_page, normalize_url
@@ -86,6 +89,7 @@ class Collector:
         self._links = LinkChecker(
             self._fetcher, self._robots, max_body_bytes=self.settings.max_body_bytes
         )
+        self._search = SearchProbe(self._fetcher, self._robots, limits=page_limits(self.settings))
         return self
 
     async def __aexit__(
@@ -194,6 +198,8 @@ class Collector:
         if crawl.depth_cap_hit:
             snap.notes.append(f"已达到抓取深度上限（{self.settings.max_depth}层），更深页面未抓取")
         snap.checks = await self._check_links(snap, crawl, scope, stats)
+        if self.settings.probe_search:
+            snap.search = await self._search.run(home, stats)
 
     async def _check_links(
         self, snap: SiteSnapshot, crawl: SiteCrawl, scope: set[str], stats: FetchStats

@@ -1,4 +1,4 @@
-"""One polite GET with manual redirects, retries, size caps and an error class instead of raising.
+"""One polite request with manual redirects, retries, size caps and an error class, never raising.
 
 `Fetcher.fetch()` is the only function in govsite that touches the network. It never raises
 for anything a site does: DNS failures, resets, TLS errors, WAF pages and 5xx all come back as
@@ -8,6 +8,9 @@ retried a bounded number of times, decided by `errors.is_transient` alone.
 
 Redirects are followed by hand rather than by aiohttp so that every hop is recorded, every hop
 waits for its own host's slot, and loops are caught early.
+
+Requests are GETs, except a form submitted by POST (the site-search probe): it takes the
+same path, slot and retries, since a search is a read that asking again cannot harm.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ MAX_REDIRECTS = 10
 # asked to go there a third time, it is a loop.
 MAX_REDIRECT_VISITS = 2
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# A POST redirected with these is posted again to the new URL; any other redirect turns it
+# into a GET without a body, as browsers do (RFC 9110 §15.4).
+METHOD_KEEPING_REDIRECTS = frozenset({307, 308})
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 # Enough of a non-HTML body to tell a real file from an HTML error page; a 200 MB attachment
 # is then not downloaded just to learn that its link works.
@@ -205,33 +212,52 @@ class Fetcher:
         self._bad_certs: dict[str, str] = {}
 
     async def fetch(
-        self, url: str, *, limits: ReadLimits, stats: FetchStats, lenient_tls: bool = False
+        self,
+        url: str,
+        *,
+        limits: ReadLimits,
+        stats: FetchStats,
+        lenient_tls: bool = False,
+        form_data: bytes | None = None,
     ) -> FetchResult:
-        """GET `url`: follow redirects, retry transient failures, classify what came back.
+        """GET (or POST) `url`: follow redirects, retry transient failures, classify the answer.
 
         With `lenient_tls`, a certificate that fails verification is recorded in
         `tls_error` and the request is made again without verification, so that a site's
-        bad certificate becomes a finding instead of ending its audit.
+        bad certificate becomes a finding instead of ending its audit. With `form_data`
+        (already urlencoded in the form's charset), the request is a POST of that body.
         """
         host = self._pool.get(host_of(url))
-        key = (url, limits, lenient_tls)
-        result = await host.once(key, lambda: self._with_retries(url, limits, stats, lenient_tls))
+        key = (url, limits, lenient_tls, form_data)
+        result = await host.once(
+            key, lambda: self._with_retries(url, limits, stats, lenient_tls, form_data)
+        )
         # Waiters share one result object; give each its own so later edits stay local.
         return replace(result, headers=dict(result.headers), redirects=list(result.redirects))
 
     async def _with_retries(
-        self, url: str, limits: ReadLimits, stats: FetchStats, lenient_tls: bool
+        self,
+        url: str,
+        limits: ReadLimits,
+        stats: FetchStats,
+        lenient_tls: bool,
+        form_data: bytes | None,
     ) -> FetchResult:
         attempt = 1
         while True:
-            result = await self._follow(url, limits, stats, lenient_tls)
+            result = await self._follow(url, limits, stats, lenient_tls, form_data)
             result.attempts = attempt
             if attempt > self._retries or not errors.is_transient(result.error, result.status):
                 return result
             attempt += 1
 
     async def _follow(
-        self, url: str, limits: ReadLimits, stats: FetchStats, lenient_tls: bool
+        self,
+        url: str,
+        limits: ReadLimits,
+        stats: FetchStats,
+        lenient_tls: bool,
+        form_data: bytes | None,
     ) -> FetchResult:
         """One attempt: the request and its redirect chain."""
         started = time.perf_counter()
@@ -239,7 +265,7 @@ class Fetcher:
         visits: Counter[str] = Counter()
         current = url
         while True:
-            answer, tls_error = await self._exchange(current, limits, stats, lenient_tls)
+            answer, tls_error = await self._exchange(current, limits, stats, lenient_tls, form_data)
             result.tls_error = result.tls_error or tls_error
             location = answer.headers.get("location")
             if answer.error or answer.status not in REDIRECT_STATUSES or not location:
@@ -252,6 +278,8 @@ class Fetcher:
                 answer.detail = f"{len(result.redirects)} redirects, last to {target}"
                 break
             current = target
+            if answer.status not in METHOD_KEEPING_REDIRECTS:
+                form_data = None
         result.final_url = current
         result.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
         self._fill(result, answer)
@@ -277,7 +305,12 @@ class Fetcher:
                 result.error, result.detail = errors.BLOCKED, challenge
 
     async def _exchange(
-        self, url: str, limits: ReadLimits, stats: FetchStats, lenient_tls: bool
+        self,
+        url: str,
+        limits: ReadLimits,
+        stats: FetchStats,
+        lenient_tls: bool,
+        form_data: bytes | None,
     ) -> tuple[_Answer, str | None]:
         """One exchange, falling back to an unverified handshake if allowed and needed."""
         scheme, host = scheme_of(url), host_of(url)
@@ -288,23 +321,37 @@ class Fetcher:
         if not host:
             return _Answer(error=errors.INVALID_URL, detail="no host in URL"), None
         if scheme == "https" and lenient_tls and host in self._bad_certs:
-            return await self._request(url, limits, stats, self._lenient), self._bad_certs[host]
-        answer = await self._request(url, limits, stats, self._verifying)
+            answer = await self._request(url, limits, stats, self._lenient, form_data)
+            return answer, self._bad_certs[host]
+        answer = await self._request(url, limits, stats, self._verifying, form_data)
         if answer.error == errors.TLS and lenient_tls:
             self._bad_certs[host] = answer.detail
-            return await self._request(url, limits, stats, self._lenient), answer.detail
+            return await self._request(url, limits, stats, self._lenient, form_data), answer.detail
         return answer, None
 
     async def _request(
-        self, url: str, limits: ReadLimits, stats: FetchStats, context: ssl.SSLContext
+        self,
+        url: str,
+        limits: ReadLimits,
+        stats: FetchStats,
+        context: ssl.SSLContext,
+        form_data: bytes | None,
     ) -> _Answer:
         slot = self._pool.get(host_of(url))
+        method, sent = "GET", self._headers
+        if form_data is not None:
+            method, sent = "POST", {**self._headers, "Content-Type": FORM_CONTENT_TYPE}
         async with slot.slot():
             stats.requests += 1
             try:
                 async with asyncio.timeout(self._timeout_s):
-                    async with self._session.get(
-                        url, headers=self._headers, allow_redirects=False, ssl=context
+                    async with self._session.request(
+                        method,
+                        url,
+                        headers=sent,
+                        data=form_data,
+                        allow_redirects=False,
+                        ssl=context,
                     ) as resp:
                         headers = _headers(resp)
                         kind = headers.get("content-type", "")

@@ -63,6 +63,14 @@ def _kept_rel(rel: str | None) -> bool:
     )
 
 
+def base_url(tree: LexborHTMLParser, url: str) -> str:
+    """The URL a document's relative links resolve against: its `<base href>`, else `url`."""
+    base_node = tree.css_first("base[href]")
+    if base_node is not None and (base_node.attributes.get("href") or "").strip():
+        return absolutize(base_node.attributes["href"] or "", url)
+    return url
+
+
 def parse_html(html: str, url: str) -> ParsedHTML:
     """Title, meta tags and links of `html`, whose final URL is `url`.
 
@@ -71,10 +79,7 @@ def parse_html(html: str, url: str) -> ParsedHTML:
     against `<base href>` when the page has one.
     """
     tree = LexborHTMLParser(html)
-    base = url
-    base_node = tree.css_first("base[href]")
-    if base_node is not None and (base_node.attributes.get("href") or "").strip():
-        base = absolutize(base_node.attributes["href"] or "", url)
+    base = base_url(tree, url)
     title_node = tree.css_first("title")
     parsed = ParsedHTML(title=_squash(title_node.text()) if title_node is not None else "")
     for node in tree.css("meta[name]"):

@@ -50,6 +50,8 @@ class CollectSettings:
     `resolve` holds curl-style `HOST[:PORT]=IP[:PORT]` specs (see `resolve.parse_resolve`);
     `ca_file` is a PEM bundle trusted in addition to the system's. `host_overrides` maps a host
     name to `{"concurrency": int, "interval_s": float}` for hosts that need other manners.
+    `probe_search` submits the site's own search (站内搜索) once, with the title of a recent
+    article, after the crawl (`search.SearchProbe`); off, `snapshot.search` stays None.
     """
 
     user_agent: str = USER_AGENT
@@ -64,6 +66,7 @@ class CollectSettings:
     max_retry_after_s: float = DEFAULT_MAX_RETRY_AFTER_S
     obey_robots: bool = True
     check_links: bool = True
+    probe_search: bool = True
     resolve: tuple[str, ...] = ()
     ca_file: str | None = None
     host_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from govsite import __version__
+from govsite.report.facts_view import site_facts, veto_reasons
 from govsite.results import VERDICT_FAIL, VERDICT_NOT_MEASURED, VERDICT_PASS, RunResults, SiteResult
 from govsite.sites import (
     KIND_DEPARTMENT,
@@ -141,6 +142,9 @@ def _environment(rule_names: dict[str, str]) -> Environment:
         score_text=_score_text,
         score_sort=_score_sort,
         evidence_value=_evidence_value,
+        site_facts=site_facts,
+        veto_reasons=veto_reasons,
+        dash=_dash,
     )
     env.tests["web_url"] = _is_web_url
     return env
@@ -176,6 +180,13 @@ def _score_text(site: SiteResult) -> str:
 def _score_sort(site: SiteResult) -> float:
     value = site.score if site.score is not None else site.measured_score
     return -1.0 if value is None else value
+
+
+def _dash(value: Any) -> Any:
+    """A fact that was not established (None) shows as "—"; 0 and "" stay what they are."""
+    if value is None:
+        return "—"
+    return _number(value) if isinstance(value, float) else value
 
 
 def _evidence_value(value: Any) -> str:

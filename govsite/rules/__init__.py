@@ -1,3 +1,14 @@
 """Rules: one module per family; importing this package registers every rule."""
 
-from govsite.rules import availability, domain, footer, links, meta, registry  # noqa: F401
+from govsite.rules import (  # noqa: F401
+    availability,
+    domain,
+    footer,
+    freshness,
+    interaction,
+    links,
+    meta,
+    registry,
+    search,
+    service,
+)

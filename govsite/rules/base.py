@@ -82,6 +82,7 @@ class RuleContext:
     as_of: date
     registry: dict[str, Site] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    column_overrides: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def option(self, meta: RuleMeta, name: str) -> Any:
         """A rule option: the profile's override if any, else the rule's default."""

@@ -166,6 +166,8 @@ class Result(Base):
     deductions: Mapped[list[Any]]
     not_measured: Mapped[list[Any]]
     stats: Mapped[dict[str, Any]]
+    # Added by migration 0002: results stored before it read back as {} (no facts).
+    facts: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     created_at: Mapped[datetime]
 
 

@@ -57,6 +57,7 @@ def result_row(run_id: str, profile: str, result: SiteResult, created_at: dateti
         deductions=[d.to_json() for d in result.deductions],
         not_measured=[n.to_json() for n in result.not_measured],
         stats=dict(result.stats),
+        facts=dict(result.facts),
         created_at=created_at,
     )
 
@@ -111,4 +112,5 @@ def site_result_from_rows(row: Result, site: RunSite, findings: list[Finding]) -
         findings=findings,
         not_measured=[NotMeasuredNote(what=n["what"], why=n["why"]) for n in row.not_measured],
         stats=dict(row.stats),
+        facts=dict(row.facts or {}),
     )

@@ -2,8 +2,8 @@
 
 A `FakeSite` is a tiny aiohttp app whose routes a test sets (`site.page(...)`,
 `site.route(...)`) and which records every request it receives, so that tests assert at the
-server (Host header, timing, in-flight count, hit counts). Collectors reach these servers
-through `--resolve` mappings, the way a census reaches an intranet.
+server (Host header, timing, in-flight count, hit counts, what a form submitted). Collectors
+reach these servers through `--resolve` mappings, the way a census reaches an intranet.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -25,11 +26,16 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass
 class Hit:
+    """One request as it arrived; `raw_query` is still percent-encoded (its charset unknown)."""
+
     path: str
     query: str
     host: str
     user_agent: str
     at: float
+    method: str = "GET"
+    raw_query: str = ""
+    body: bytes = b""
 
 
 @dataclass
@@ -84,6 +90,9 @@ class FakeSite:
                 host=request.headers.get("Host", ""),
                 user_agent=request.headers.get("User-Agent", ""),
                 at=time.monotonic(),
+                method=request.method,
+                raw_query=urlsplit(request.raw_path).query,
+                body=await request.read(),
             )
         )
         self.inflight += 1

@@ -1,12 +1,135 @@
-"""A hand-built census of three sites: one passes, one fails with findings, one unmeasured."""
+"""A hand-built census of three sites: one passes, one fails with findings and facts, one
+unmeasured."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 from govsite.findings import Finding, NotMeasuredNote
 from govsite.results import Deduction, RunResults, SiteResult
 from govsite.sites import Site
+
+
+def full_facts() -> dict[str, Any]:
+    """Every facts section, with a stale, a blank, an exempt and a hostile column among them."""
+    return {
+        "home": {
+            "items": 30,
+            "dated_items": 26,
+            "newest": "2026-10-30",
+            "newest_title": "区教委召开2026年秋季开学工作会",
+            "newest_url": "http://jw.bjchy.gov.cn/xwzx/202610/t1.html",
+            "navigation_only": True,
+            "age_days": 24,
+            "allowed_days": 14,
+            "status": "stale",
+        },
+        "columns": [
+            {
+                "name": "工作动态",
+                "url": "http://jw.bjchy.gov.cn/gzdt/",
+                "type": "动态要闻",
+                "level": 1,
+                "pages": 3,
+                "items": 60,
+                "dated_items": 60,
+                "newest": "2026-11-20",
+                "allowed": "14天",
+                "age_days": 3,
+                "status": "ok",
+            },
+            {
+                "name": "<script>alert('col')</script>",
+                "url": "javascript:alert(2)",
+                "type": "其他",
+                "level": 2,
+                "pages": 1,
+                "items": 5,
+                "dated_items": 5,
+                "newest": "2026-11-01",
+                "allowed": "12个月",
+                "age_days": 22,
+                "status": "not_judged",
+            },
+            {
+                "name": "通知公告",
+                "url": "http://jw.bjchy.gov.cn/tzgg/",
+                "type": "通知公告",
+                "level": 1,
+                "pages": 2,
+                "items": 18,
+                "dated_items": 18,
+                "newest": "2026-08-15",
+                "allowed": "14天",
+                "age_days": 100,
+                "status": "stale",
+            },
+            {
+                "name": "抗击非典专题",
+                "url": "http://jw.bjchy.gov.cn/zt/fd/",
+                "type": "历史专题",
+                "level": 2,
+                "pages": 1,
+                "items": 12,
+                "dated_items": 12,
+                "newest": "2003-06-01",
+                "allowed": None,
+                "age_days": 8577,
+                "status": "exempt",
+            },
+            {
+                "name": "规划计划",
+                "url": "http://jw.bjchy.gov.cn/ghjh/",
+                "type": "规划计划",
+                "level": 1,
+                "pages": 1,
+                "items": 0,
+                "dated_items": 0,
+                "newest": None,
+                "allowed": "12个月",
+                "age_days": None,
+                "status": "blank",
+            },
+        ],
+        "messages": {
+            "channels": ["http://jw.bjchy.gov.cn/hdjl/xxgk/", "http://www.bjchy.gov.cn/hdjl/"],
+            "total": 214,
+            "in_window": 88,
+            "answered": 80,
+            "unanswered": 8,
+            "unanswered_over_3m": 3,
+            "median_days": 4.5,
+            "p90_days": 31.0,
+            "share_over_30d": 0.125,
+            "newest_reply": "2026-11-18",
+        },
+        "guides": [
+            {
+                "url": "http://jw.bjchy.gov.cn/bs/1.html",
+                "title": "民办学校设立审批",
+                "present": ["事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间"],
+                "missing": [],
+            },
+            {
+                "url": "http://jw.bjchy.gov.cn/bs/2.html",
+                "title": "教师资格认定",
+                "present": ["事项名称", "申请条件"],
+                "missing": ["办理材料", "办理时限", "咨询电话"],
+            },
+        ],
+        "search": {
+            "found": True,
+            "how": "form",
+            "action": "http://jw.bjchy.gov.cn/search/",
+            "query": "教育",
+            "url": "http://jw.bjchy.gov.cn/search/?q=%E6%95%99%E8%82%B2",
+            "status": 200,
+            "error": None,
+            "hits": False,
+        },
+    }
 
 
 @pytest.fixture
@@ -90,6 +213,7 @@ def run() -> RunResults:
             NotMeasuredNote(what="availability", why="无可用性监测数据（未提供 --probes）")
         ],
         stats={"pages": 37, "links": 800, "seconds": 12.0},
+        facts=full_facts(),
     )
     unmeasured = SiteResult(
         site=Site(

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from govsite.report import write_report_html
+from govsite.report import render_report_html, write_report_html
+from govsite.report.facts_view import veto_reasons
 from govsite.results import RunResults
 
 
@@ -105,3 +106,220 @@ def test_self_contained_with_sort_script_pinned_by_csp(html: str) -> None:
     script = html.split("<script>")[1].split("</script>")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in html
+
+
+# ---------------------------------------------------------------------------- facts
+
+
+def _facts_part(html: str, section: str, code: str = "1101050002") -> str:
+    """One facts section of a site: from its heading to the next heading."""
+    return html.split(f'id="site-{code}-{section}"')[1].split("<h4")[0]
+
+
+def _text(cell: str) -> str:
+    return re.sub(r"<[^>]+>", "", cell).strip()
+
+
+def _rows(part: str) -> list[tuple[bool, list[str]]]:
+    """The body rows of a table as (marked bad, [cell text without tags])."""
+    body = part.split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        (bool(marked), [_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)])
+        for marked, row in re.findall(r"<tr( class=\"row-bad\")?>(.*?)</tr>", body, re.S)
+    ]
+
+
+def _kv(part: str) -> dict[str, str]:
+    """A label/value table as {label: value text}."""
+    return {
+        th: _text(td) for th, td in re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", part, re.S)
+    }
+
+
+def _render(run: RunResults, rule_names: dict[str, str]) -> str:
+    return render_report_html(run, rule_names=rule_names, profile_notes={})
+
+
+def test_home_update_facts(html: str) -> None:
+    home = _facts_part(html, "home")
+    assert ">首页更新</h4>" in html.split('id="site-1101050002-home"')[1][:20]
+    assert '<p class="note">首页为导航页</p>' in home
+    assert (
+        '<a href="http://jw.bjchy.gov.cn/xwzx/202610/t1.html" rel="noreferrer nofollow">'
+        "区教委召开2026年秋季开学工作会</a>" in home
+    )
+    cells = _kv(home)
+    assert cells["发布日期"] == "2026-10-30"
+    assert cells["距今天数"] == "24 天（要求 14天 内更新）"
+    assert cells["状态"] == "超期未更新" and '<span class="tone-bad">超期未更新</span>' in home
+    assert cells["首页信息数"] == "30（有日期 26）"
+
+
+def test_columns_table_lists_stale_and_blank_first_and_marks_them(html: str) -> None:
+    part = _facts_part(html, "columns")
+    assert "栏目（5）" in html.split('id="site-1101050002-columns"')[1][:20]
+    for label in ("栏目名称", "类型", "级别", "最新信息日期", "距今天数", "更新要求", "状态"):
+        assert f"<th>{label}</th>" in part
+    assert '<table class="sortable columns">' in part
+    assert _rows(part) == [
+        (True, ["通知公告", "通知公告", "一级", "18", "2026-08-15", "100", "14天", "超期未更新"]),
+        (True, ["规划计划", "规划计划", "一级", "0", "无日期", "—", "12个月", "空白栏目"]),
+        (False, ["工作动态", "动态要闻", "一级", "60", "2026-11-20", "3", "14天", "正常"]),
+        (
+            False,
+            [
+                "&lt;script&gt;alert(&#39;col&#39;)&lt;/script&gt;",
+                "其他",
+                "二级",
+                "5",
+                "2026-11-01",
+                "22",
+                "12个月",
+                "不检查",
+            ],
+        ),
+        (False, ["抗击非典专题", "历史专题", "二级", "12", "2003-06-01", "8577", "—", "豁免（历史专题）"]),
+    ]
+    assert '<span class="tone-bad">超期未更新</span>' in part
+    assert '<span class="tone-bad">空白栏目</span>' in part
+    assert '<a href="http://jw.bjchy.gov.cn/tzgg/" rel="noreferrer nofollow">通知公告</a>' in part
+    assert (
+        '超期未更新 <span class="tone-bad">1</span> 个，空白栏目 <span class="tone-bad">1</span> 个' in part
+    )
+
+
+def test_hostile_column_name_and_url_stay_text(html: str) -> None:
+    assert "alert('col')" not in html and "<script>alert" not in html
+    assert "<td>&lt;script&gt;alert(&#39;col&#39;)&lt;/script&gt;</td>" in html
+    assert 'href="javascript:' not in html
+    assert html.count("<script>") == 1
+
+
+def test_message_statistics(html: str) -> None:
+    part = _facts_part(html, "messages")
+    pairs = re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", part, re.S)
+    stats = {dt: _text(dd) for dt, dd in pairs}
+    assert stats == {
+        "渠道": "http://jw.bjchy.gov.cn/hdjl/xxgk/http://www.bjchy.gov.cn/hdjl/",
+        "留言总数": "214",
+        "一年内留言": "88",
+        "已答复": "80",
+        "未答复": "8",
+        "超3个月未答复": "3",
+        "答复用时中位数（天）": "4.5",
+        "答复用时P90（天）": "31",
+        "超过1个月答复占比": "12.5%",
+        "最近答复日期": "2026-11-18",
+    }
+    assert '<dt>超3个月未答复</dt><dd class="tone-bad">3</dd>' in part
+    assert '<a class="url" href="http://www.bjchy.gov.cn/hdjl/"' in part
+
+
+def test_guides_table_lists_incomplete_guides_with_what_is_missing(html: str) -> None:
+    part = _facts_part(html, "guides")
+    assert "<th>办事指南</th><th>缺失要素</th>" in part
+    assert _rows(part) == [
+        (True, ["教师资格认定", "办理材料办理时限咨询电话"]),
+        (False, ["民办学校设立审批", "齐全"]),
+    ]
+    assert '<ul class="missing"><li>办理材料</li><li>办理时限</li><li>咨询电话</li></ul>' in part
+    assert '<span class="tone-ok">齐全</span>' in part
+
+
+def test_site_search_probe(html: str) -> None:
+    cells = _kv(_facts_part(html, "search"))
+    assert cells == {
+        "搜索功能": "已找到（form）",
+        "提交地址": "http://jw.bjchy.gov.cn/search/",
+        "检索词": "教育",
+        "结果页": "http://jw.bjchy.gov.cn/search/?q=%E6%95%99%E8%82%B2",
+        "响应": "HTTP 200",
+        "检索结果": "无结果",
+    }
+
+
+def test_each_veto_says_why_and_links_to_its_findings_and_facts(html: str) -> None:
+    section = html.split('id="site-1101050002"')[1].split('<section class="site"')[0]
+    vetoes = section.split('<ul class="vetoes">')[1].split("</ul>")[0]
+    assert '栏目不更新 <span class="rule-id">column.stale</span>' in vetoes
+    assert '<a href="#site-1101050002-finding-1">1 条问题</a>' in vetoes
+    assert '<a href="#site-1101050002-columns">见栏目情况</a>' in vetoes
+    # the anchors exist: finding #1 is the column.stale finding
+    row = section.split('<tr id="site-1101050002-finding-1">')[1].split("</tr>")[0]
+    assert "column.stale" in row and "栏目“新闻中心”超过14天未更新" in row
+    assert 'id="site-1101050002-columns"' in section
+
+
+def test_veto_links_every_finding_of_its_rule(run: RunResults, rule_names: dict[str, str]) -> None:
+    site = run.sites[1]
+    site.vetoes = ["content.hidden_link", "links.broken_home"]
+    site.findings = site.findings + site.findings[1:2]  # a second hidden link, #4
+    vetoes = _render(run, rule_names).split('<ul class="vetoes">')[1].split("</ul>")[0]
+    assert "暗链/挂马" in vetoes and '<a href="#site-1101050002-finding-2">2 条问题</a>' in vetoes
+    assert '<a href="#site-1101050002-finding-4">#4</a>' in vetoes
+    assert '<a href="#site-1101050002-finding-3">1 条问题</a>' in vetoes
+    assert "见" not in vetoes  # no facts section explains these rules
+
+
+def test_site_without_facts_has_no_facts_sections(html: str) -> None:
+    section = html.split('id="site-1101050001"')[1].split('<section class="site"')[0]
+    for heading in ("首页更新", "栏目", "互动交流", "办事指南", "站内搜索"):
+        assert f">{heading}" not in section
+    assert 'id="site-1101050001-' not in section
+    assert "未发现问题。" in section
+
+
+def test_partial_and_mistyped_facts_render_without_failing(
+    run: RunResults, rule_names: dict[str, str]
+) -> None:
+    """Rules fill facts as they can: missing keys, nulls and odd types show as "—"."""
+    run.sites[0].facts = {
+        "home": {"status": "unknown", "newest": None, "items": "many"},
+        "columns": [7, {"name": None, "url": None, "level": "一", "status": "weird"}],
+        "messages": {"channels": None, "total": 5, "unanswered_over_3m": 0},
+        "guides": [],
+        "search": {"found": False, "error": "<b>timeout</b>", "hits": None},
+    }
+    html = _render(run, rule_names)
+    code = "1101050001"
+    home = _kv(_facts_part(html, "home", code))
+    assert home["状态"] == "无法判断" and home["发布日期"] == "无日期"
+    assert home["最新信息"] == "—" and home["首页信息数"] == "—"
+    assert "首页为导航页" not in _facts_part(html, "home", code)
+    assert _rows(_facts_part(html, "columns", code)) == [
+        (False, ["—", "—", "—", "—", "无日期", "—", "—", "—"])
+    ]
+    messages = _facts_part(html, "messages", code)
+    assert '<span class="tone-bad">未找到留言渠道</span>' in messages
+    assert "<dt>超3个月未答复</dt><dd>0</dd>" in messages
+    assert "<dt>答复用时中位数（天）</dt><dd>—</dd>" in messages
+    assert "未找到办事指南。" in _facts_part(html, "guides", code)
+    search = _kv(_facts_part(html, "search", code))
+    assert search["搜索功能"] == "未找到" and search["检索结果"] == "—"
+    assert "&lt;b&gt;timeout&lt;/b&gt;" in _facts_part(html, "search", code)
+
+
+@pytest.mark.parametrize(
+    ("rule", "section"),
+    [
+        ("column.stale", "columns"),
+        ("column.blank", "columns"),
+        ("update.home_stale", "home"),
+        ("interaction.unanswered", "messages"),
+        ("interaction.no_channel", "messages"),
+        ("service.guide_incomplete", "guides"),
+        ("service.none", "guides"),
+        ("search.unavailable", "search"),
+        ("content.hidden_link", None),
+    ],
+)
+def test_each_veto_rule_points_at_the_facts_that_explain_it(
+    run: RunResults, rule: str, section: str | None
+) -> None:
+    site = run.sites[1]
+    site.vetoes = [rule]
+    (reason,) = veto_reasons(site)
+    assert reason.section == section
+    site.facts = {}
+    (reason,) = veto_reasons(site)
+    assert reason.section is None  # no link to a section the site does not have

@@ -110,6 +110,73 @@ def test_broken_documents_fail_validation(run: RunResults, change: str, where: s
     assert [p.split(":")[0] for p in info.value.problems] == [where]
 
 
+def test_full_facts_validate(run: RunResults) -> None:
+    data = run.to_json()
+    assert set(data["sites"][1]["facts"]) == {"home", "columns", "messages", "guides", "search"}
+    validate_results(data)
+
+
+def test_partial_facts_with_nulls_and_new_keys_validate(run: RunResults) -> None:
+    data = copy.deepcopy(run.to_json())
+    data["sites"][0]["facts"] = {
+        "home": {"newest": None, "status": None, "age_days": None},
+        "columns": [{"name": "要闻", "status": "ok", "level": None, "newest": None}, {}],
+        "messages": None,
+        "search": {"found": False, "how": None, "hits": None},
+        "a_section_added_later": {"x": 1},
+    }
+    data["sites"][1]["facts"]["columns"][0]["a_key_added_later"] = [1, 2]
+    del data["sites"][2]["facts"]  # facts is optional: results.json before it still valid
+    validate_results(data)
+
+
+def _break_facts(site: dict[str, Any], change: str) -> None:
+    facts = site["facts"]
+    if change == "facts":
+        site["facts"] = ["not", "an", "object"]
+    elif change == "columns":
+        facts["columns"] = {"name": "通知公告"}
+    elif change == "column_status":
+        facts["columns"][2]["status"] = "bad"
+    elif change == "level":
+        facts["columns"][0]["level"] = 3
+    elif change == "home_status":
+        facts["home"]["status"] = "stale!"
+    elif change == "newest":
+        facts["home"]["newest"] = "2026/10/30"
+    elif change == "share":
+        facts["messages"]["share_over_30d"] = 12.5  # a percentage, not a fraction
+    elif change == "total":
+        facts["messages"]["total"] = "214"
+    elif change == "missing":
+        facts["guides"][1]["missing"] = "办理材料"
+    elif change == "found":
+        facts["search"]["found"] = "yes"
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ("columns", "$.sites[1].facts.columns"),
+        ("column_status", "$.sites[1].facts.columns[2].status"),
+        ("level", "$.sites[1].facts.columns[0].level"),
+        ("home_status", "$.sites[1].facts.home.status"),
+        ("newest", "$.sites[1].facts.home.newest"),
+        ("share", "$.sites[1].facts.messages.share_over_30d"),
+        ("total", "$.sites[1].facts.messages.total"),
+        ("missing", "$.sites[1].facts.guides[1].missing"),
+        ("found", "$.sites[1].facts.search.found"),
+        ("facts", "$.sites[1].facts"),
+    ],
+)
+def test_mistyped_facts_fail_validation(run: RunResults, change: str, where: str) -> None:
+    data = copy.deepcopy(run.to_json())
+    _break_facts(data["sites"][1], change)
+    with pytest.raises(ResultsSchemaError) as info:
+        validate_results(data)
+    assert [p.split(":")[0] for p in info.value.problems] == [where]
+
+
 def test_invalid_results_are_not_written(run: RunResults, tmp_path: Path) -> None:
     run.sites[0].verdict = "ok"
     path = tmp_path / "results.json"

@@ -26,7 +26,7 @@ AS_OF = date(2026, 11, 23)
 HOME = "http://www.bjhd.gov.cn/"
 SITE = Site(name="北京市海淀区人民政府", site_code="1101050001", url=HOME, kind="portal",
             category="区政府")
-SPEC = re.compile(rb"<!--\s*govsite-test:(.*?)-->", re.DOTALL)
+SPEC = re.compile(r"<!--\s*govsite-test:(.*?)-->", re.DOTALL)
 
 
 def page_from_html(html: str, url: str) -> Page:
@@ -38,17 +38,19 @@ def page_from_html(html: str, url: str) -> Page:
 
 def load_case(path: Path) -> tuple[SiteSnapshot, dict[str, Site], list[dict[str, Any]]]:
     """The snapshot a rule sees for this page, the registry, and the expected findings."""
-    body = path.read_bytes()
-    match = SPEC.search(body)
+    html = decode_html(path.read_bytes()).text
+    match = SPEC.search(html)
     assert match, f"{path.name} lacks its govsite-test comment"
-    spec = json.loads(match.group(1).decode("ascii", errors="strict") if match.group(1).isascii()
-                      else match.group(1).decode("utf-8"))
+    spec = json.loads(match.group(1))
     site = replace(SITE, **spec.get("site", {}))
     home_url = site.url
-    page = page_from_html(decode_html(body).text, spec.get("url", home_url))
+    page = page_from_html(html, spec.get("url", home_url))
     if page.url == home_url:
         home = page
         pages = [page]
+    elif "home_html" in spec:
+        home = page_from_html(spec["home_html"], home_url)
+        pages = [home, page]
     else:
         links = "".join(f'<a href="{u}">x</a>' for u in spec.get("home_links", []))
         # The stand-in home page is clean, so findings come from the page under test only.
@@ -56,6 +58,7 @@ def load_case(path: Path) -> tuple[SiteSnapshot, dict[str, Site], list[dict[str,
             ("SiteName", site.name), ("SiteDomain", site.host), ("SiteIDCode", site.site_code)))
         home = page_from_html(f"<html><head>{head}</head><body>{links}</body></html>", home_url)
         pages = [home, page]
+    pages += [page_from_html(html, url) for url, html in spec.get("extra", {}).items()]
     checks = {}
     for target_page in pages:
         for link in target_page.links:
@@ -63,7 +66,8 @@ def load_case(path: Path) -> tuple[SiteSnapshot, dict[str, Site], list[dict[str,
     for url, fields in spec.get("checks", {}).items():
         checks[url] = LinkCheck(url=url, **fields)
     snap = SiteSnapshot(site=site, fetched_at="2026-11-23T10:00:00+08:00", home=home,
-                        pages=pages, checks=checks, probes=_probes(spec.get("probes")))
+                        pages=pages, checks=checks, probes=_probes(spec.get("probes")),
+                        search=_search(spec.get("search")))
     registry = {site.site_code: site}
     for row in spec.get("registry", []):
         other = replace(SITE, **row)
@@ -88,3 +92,19 @@ def _probes(spec: dict[str, int] | None) -> list[dict[str, Any]] | None:
         probes.append({"time": (start - timedelta(hours=n + 1)).isoformat(), "ok": False,
                        "elapsed_ms": 15000.0, "status": None, "error": "timeout"})
     return probes
+
+
+def _search(spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A search probe as collect records it, with the results page built from `page_html`."""
+    if spec is None:
+        return None
+    probe = {"found": spec["found"], "looked_in": "首页表单及链接", "how": spec.get("how", "form"),
+             "action": spec.get("action"), "method": "GET", "param": "q",
+             "query": spec.get("query"), "query_source": None, "page": None}
+    if "page_html" in spec or "error" in spec:
+        url = spec.get("action", HOME + "search")
+        page = page_from_html(spec.get("page_html", ""), url)
+        page.status = spec.get("status", 200)
+        page.error = spec.get("error")
+        probe["page"] = page.to_json()
+    return probe

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, Table, func, inspect, select, text
 
 from govsite.store import Store
 from govsite.store.models import Base
+from govsite.store.store import MIGRATIONS
 
 TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings"}
 
@@ -20,7 +25,7 @@ def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
         assert set(inspect(store.engine).get_table_names()) == TABLES | {"alembic_version"}
         with store.engine.connect() as conn:
             assert conn.execute(text("select version_num from alembic_version")).all() == [
-                ("0001",)
+                ("0002",)
             ]
 
 
@@ -28,3 +33,109 @@ def test_models_and_migrations_agree(store: Store) -> None:
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def _alembic(store: Store, action: str, revision: str) -> None:
+    """Run `alembic upgrade|downgrade revision` on the store's database, as migrate() does."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, action)(config, revision)
+
+
+def _insert_0001_result(store: Store) -> None:
+    """A run, a site, a result and a finding, written with the tables as 0001 made them."""
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    with store.engine.begin() as conn:
+        meta = MetaData()
+        tables = {
+            name: Table(name, meta, autoload_with=conn)
+            for name in ("runs", "sites", "results", "findings")
+        }
+        assert "facts" not in tables["results"].c
+        key = {"run_id": "20261123-020000-a1b2c3", "site_code": "1101050001"}
+        conn.execute(
+            tables["runs"].insert(),
+            {
+                "id": key["run_id"],
+                "profile": "gb2019",
+                "as_of": date(2026, 11, 23),
+                "started_at": now,
+                "finished_at": None,
+                "status": "finished",
+                "options": {},
+                "counts": {},
+            },
+        )
+        conn.execute(
+            tables["sites"].insert(),
+            {
+                **key,
+                "name": "北京市朝阳区人民政府",
+                "url": "http://www.bjchy.gov.cn/",
+                "owner": "",
+                "category": "区政府",
+                "kind": "portal",
+                "status": "running",
+                "parent": "",
+                "source_line": 2,
+            },
+        )
+        conn.execute(
+            tables["results"].insert(),
+            {
+                **key,
+                "profile": "gb2019",
+                "verdict": "fail",
+                "score": 86.5,
+                "measured_score": 86.5,
+                "bonus": 0.0,
+                "vetoes": ["column.stale"],
+                "deductions": [],
+                "not_measured": [],
+                "stats": {"pages": 3},
+                "created_at": now,
+            },
+        )
+        conn.execute(
+            tables["findings"].insert(),
+            {
+                **key,
+                "profile": "gb2019",
+                "idx": 0,
+                "rule": "column.stale",
+                "url": "http://www.bjchy.gov.cn/",
+                "target": "http://www.bjchy.gov.cn/xwzx/",
+                "detail": "栏目“新闻中心”超过14天未更新",
+                "evidence": {"newest": "2026-10-30"},
+            },
+        )
+
+
+def test_upgrade_from_0001_keeps_stored_results_with_empty_facts(store_url: str) -> None:
+    with Store(store_url) as store:
+        _alembic(store, "upgrade", "0001")
+        _insert_0001_result(store)
+        store.migrate()
+        (result,) = store.load_results("20261123-020000-a1b2c3", "gb2019")
+        assert result["facts"] == {}
+        assert (result["verdict"], result["score"], result["vetoes"]) == (
+            "fail",
+            86.5,
+            ["column.stale"],
+        )
+        assert [f["detail"] for f in result["findings"]] == ["栏目“新闻中心”超过14天未更新"]
+
+
+def test_downgrade_to_0001_drops_facts_and_keeps_every_row(store_url: str) -> None:
+    with Store(store_url) as store:
+        _alembic(store, "upgrade", "0001")
+        _insert_0001_result(store)
+        store.migrate()
+        _alembic(store, "downgrade", "0001")
+        assert "facts" not in {c["name"] for c in inspect(store.engine).get_columns("results")}
+        with store.engine.connect() as conn:
+            for table in ("results", "findings"):
+                reflected = Table(table, MetaData(), autoload_with=conn)
+                assert conn.scalar(select(func.count()).select_from(reflected)) == 1

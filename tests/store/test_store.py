@@ -104,6 +104,40 @@ def make_result(site: Site = SITE, *, findings: int = 2) -> SiteResult:
     )
 
 
+FACTS = {
+    "home": {
+        "items": 24,
+        "dated_items": 20,
+        "newest": "2026-11-20",
+        "newest_title": "区政府召开常务会议",
+        "newest_url": "http://www.bjchy.gov.cn/xwzx/1.html",
+        "navigation_only": False,
+        "age_days": 3,
+        "allowed_days": 14,
+        "status": "ok",
+    },
+    "columns": [
+        {
+            "name": "通知公告",
+            "url": "http://www.bjchy.gov.cn/tzgg/",
+            "type": "通知公告",
+            "level": 1,
+            "pages": 2,
+            "items": 40,
+            "dated_items": 40,
+            "newest": "2026-09-01",
+            "allowed": "14天",
+            "age_days": 83,
+            "status": "stale",
+        },
+        {"name": "专题", "url": "http://www.bjchy.gov.cn/zt/", "newest": None, "status": "blank"},
+    ],
+    "messages": {"channels": [], "total": 10, "median_days": 4.5, "share_over_30d": 0.125},
+    "guides": [{"url": "http://x/", "title": "指南", "present": ["办理时限"], "missing": []}],
+    "search": {"found": True, "status": 200, "error": None, "hits": False},
+}
+
+
 def test_run_lifecycle(store: Store) -> None:
     assert store.latest_run() is None and store.list_runs() == []
     first = store.create_run(profile="gb2019", as_of="2026-11-23", options={"resolve": ["a=b"]})
@@ -191,6 +225,17 @@ def test_result_round_trip_is_the_results_json_shape(store: Store) -> None:
     store.save_result(run, "gb2019", make_result())
     assert store.load_results(run, "gb2019") == [make_result().to_json(), passing.to_json()]
     assert store.load_results(run, "gb2015") == []
+
+
+def test_result_facts_round_trip(store: Store) -> None:
+    run = store.create_run(profile="gb2019", as_of="2026-11-23")
+    store.save_result(run, "gb2019", replace(make_result(), facts=FACTS))
+    store.save_result(run, "gb2019", replace(make_result(OTHER), facts={}))
+    (with_facts,) = store.load_site_results(run, "gb2019")[:1]
+    assert with_facts.facts == FACTS
+    assert [r["facts"] for r in store.load_results(run, "gb2019")] == [FACTS, {}]
+    store.save_result(run, "gb2019", replace(make_result(), facts={"search": {"found": False}}))
+    assert store.load_results(run, "gb2019")[0]["facts"] == {"search": {"found": False}}
 
 
 def test_resaving_a_result_replaces_it_and_other_profiles_stay(store: Store) -> None:
