@@ -30,6 +30,33 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One page a site search can find: its title, link and date."""
+
+    title: str
+    path: str
+    when: date
+
+
+@dataclass(frozen=True)
+class SearchEndpoint:
+    """A site's search endpoint: the request it expects and the results page it renders.
+
+    `shell` is the whole results page in the site's template with `SEARCH_SLOT` where the
+    results go, so the answer is built per query without re-rendering the site.
+    """
+
+    path: str
+    method: str
+    param: str
+    charset: str
+    mode: str
+    hits: tuple[SearchHit, ...]
+    shell: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
 class TruthItem:
     """One finding a correct census must report (rule IDs from contract.md §2)."""
 
@@ -55,21 +82,73 @@ class ProbeRow:
 
 @dataclass(frozen=True)
 class ColumnInfo:
-    """A 栏目 as generated, kept in truth.json for the update/blank rules of later issues."""
+    """A 栏目 as served, with what the update and blank rules read off it.
+
+    `type` is the rule's column type (contract semantics: ColumnType meta, else name keywords);
+    `newest` the newest date any of its items carries (row date, else the article's PubDate or
+    visible 发布时间), None when no item is dated; `blank` says why the column is blank, if it is.
+    """
 
     name: str
     url: str
     type: str
     newest: date | None
+    first_level: bool = True
+    items: int = 0
+    pages: int = 1
+    blank: str | None = None
 
 
 @dataclass(frozen=True)
 class MessageInfo:
-    """A 留言 as generated: when it was asked and when (if ever) it was answered."""
+    """A 留言 as served: when it was asked, when (if ever) it was answered, where it is listed."""
 
     title: str
     date: date
     replied: date | None
+    list_url: str = ""
+    detail_url: str | None = None
+
+
+@dataclass(frozen=True)
+class GuideInfo:
+    """A 办事指南 page and the key elements (standards.md D15-8) it leaves out."""
+
+    url: str
+    title: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchInfo:
+    """The site's search box: where the form posts, and what the endpoint does with a query.
+
+    `mode` is "ok" (finds titles), "empty" (always 没有找到相关结果) or "error" (HTTP 500);
+    `query` is what a census submits: the first 20 characters of the first article link's text.
+    """
+
+    action: str
+    method: str
+    param: str
+    mode: str
+    query: str
+
+
+@dataclass
+class SiteFacts:
+    """What the update, interaction, service and search rules should see on one site.
+
+    Built from the plan the site was rendered from (`facts.py`), never from the HTML, and kept
+    next to the truth so a test can check each planted age against as_of.
+    """
+
+    home_newest: date | None
+    nav_only: bool
+    channel_url: str | None
+    channel_kind: str
+    service_entry: str | None
+    guides: list[GuideInfo] = field(default_factory=list)
+    search: SearchInfo | None = None
 
 
 @dataclass
@@ -97,6 +176,7 @@ class FleetSite:
     pages: list[str] = field(default_factory=list)
     columns: list[ColumnInfo] = field(default_factory=list)
     messages: list[MessageInfo] = field(default_factory=list)
+    facts: SiteFacts | None = None
 
 
 @dataclass
@@ -106,7 +186,8 @@ class Fleet:
     `resources` maps (host, path) to the answer; a path may carry its query string
     (`/sitename?method=show&id=…`). `fallbacks` is the answer for any other path of a host
     (the site's 404 page, the soft-404 page, the WAF challenge…), so that "every path" answers
-    can be expressed without enumerating paths.
+    can be expressed without enumerating paths. `searches` maps a host to its search endpoint,
+    the one answer that depends on the request (see `search.py`).
     """
 
     as_of: date
@@ -117,6 +198,7 @@ class Fleet:
     resources: dict[tuple[str, str], Resource]
     fallbacks: dict[str, Resource] = field(default_factory=dict)
     not_measured: list[str] = field(default_factory=list)
+    searches: dict[str, SearchEndpoint] = field(default_factory=dict)
 
     @property
     def hosts(self) -> list[str]:
