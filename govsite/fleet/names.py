@@ -85,7 +85,10 @@ STREET_NAMES = ("府前街", "长安路", "海德大街", "光明路", "园林�
 
 @dataclass(frozen=True)
 class ColumnKind:
-    """One kind of 栏目: display name, directory, and the ColumnType meta value."""
+    """One kind of 栏目: display name, directory, and the ColumnType meta value.
+
+    `type` is always one of `COLUMN_TYPES`, so the meta and the name keywords never disagree.
+    """
 
     name: str
     path: str
@@ -101,10 +104,33 @@ NOTICES = ColumnKind("通知公告", "/xxgk/tzgg/", "通知公告")
 POLICIES = ColumnKind("政策文件", "/zwgk/zcwj/", "政策文件")
 OPTIONAL_COLUMNS: tuple[ColumnKind, ...] = (
     ColumnKind("政策解读", "/zwgk/zcjd/", "政策解读"),
-    ColumnKind("人事信息", "/zwgk/rsxx/", "人事信息"),
-    ColumnKind("办事服务", "/bsfw/bszn/", "办事服务"),
+    ColumnKind("人事信息", "/zwgk/rsxx/", "人事"),
+    ColumnKind("办事服务", "/bsfw/bszn/", "办事"),
     ColumnKind("规划计划", "/zwgk/ghjh/", "规划计划"),
 )
+
+# The column types of the update rules (contract semantics), in keyword-match order: a column
+# whose ColumnType meta is not one of these is typed by the first keyword its name contains.
+COLUMN_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("历史专题", ("历史", "往期", "回顾", "存档", "归档", "专题")),
+    ("政策解读", ("解读",)),
+    ("在线访谈", ("访谈",)),
+    ("调查征集", ("调查", "征集")),
+    ("互动", ("咨询", "信箱", "留言", "建言", "互动", "问政", "诉求")),
+    ("办事", ("办事", "服务", "指南")),
+    ("人事", ("人事", "任免", "招考", "招聘", "录用")),
+    ("规划计划", ("规划", "计划", "总结")),
+    ("通知公告", ("通知", "公告", "公示")),
+    ("政策文件", ("政策", "文件", "法规", "规范性文件")),
+    ("动态要闻", ("要闻", "动态", "新闻", "资讯", "工作进展", "头条")),
+)
+OTHER_TYPE = "其他"
+
+# Hosts outside the sites that their service and 信箱 entries point to (served by externals.py).
+ZWFW_HOST = "zwfw.hdq.gov.cn"
+ZWFW_GZ_HOST = "zwfw.gz.gov.cn"
+GJZWFW_HOST = "gjzwfw.www.gov.cn"
+HDJL_HOST = "hdjl.hdq.gov.cn"
 
 # The 互动交流 entry is one "other" page (a message list), not a column list, on purpose:
 # the meta rule treats it as a page that needs only the Site* tags.

@@ -16,6 +16,7 @@ from govsite.snapshot import SiteSnapshot
 
 # The 监测时间点 is a date in China Standard Time; the window is the 7 days ending with it.
 CST = timezone(timedelta(hours=8))
+BLOCKED = "blocked"
 EVIDENCE = ("probes", "failures", "ratio", "window_start", "window_end", "errors")
 OPTIONS = {"window_days": 7, "min_probes_per_day": 20, "veto_ratio": 0.05}
 
@@ -46,7 +47,10 @@ def window_stats(snap: SiteSnapshot, ctx: RuleContext, meta: RuleMeta) -> dict[s
     days = int(ctx.option(meta, "window_days"))
     end = datetime.combine(ctx.as_of + timedelta(days=1), time.min, CST)
     start = end - timedelta(days=days)
-    probes = [p for p in map(Probe.from_json, snap.probes or []) if start <= p.time < end]
+    # A probe answered by a WAF challenge says nothing about whether the site is up: it is
+    # left out of both counts rather than called a failure (issue 5: "blocked, not down").
+    probes = [p for p in map(Probe.from_json, snap.probes or [])
+              if start <= p.time < end and p.error != BLOCKED]
     needed = days * int(ctx.option(meta, "min_probes_per_day"))
     if len(probes) < needed:
         raise NotMeasured(f"监测窗口内探测{len(probes)}次，少于规定的{needed}次")

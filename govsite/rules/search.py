@@ -62,6 +62,10 @@ def unavailable(snap: SiteSnapshot, ctx: RuleContext) -> list[Finding]:
                         evidence={**evidence, "what_came_back": None})]
     if outcome["error"] in ("robots_denied", "blocked"):
         raise NotMeasured(f"站内搜索请求未能发出或被拦截（{outcome['error']}）")
+    if not outcome["query"] or outcome["url"] is None:
+        raise NotMeasured("找到站内搜索，但没有可用于检索的文章标题或搜索页无表单")
+    if outcome["error"] == "unsupported_scheme":
+        raise NotMeasured("站内搜索由脚本提交（javascript:），未经浏览器执行无法检测")
     if outcome["hits"]:
         return []
     if outcome["error"] or (outcome["status"] or 0) >= 400:
