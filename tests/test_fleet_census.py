@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,12 @@ from govsite.report.json_report import validate_results
 from govsite.results import VERDICT_NOT_MEASURED, RunResults
 from govsite.store.store import Store
 
-# The rules of the census spine (issue 2); later families add theirs to this list.
+# Every rule the fleet plants defects for: the census spine (issue 2) and the freshness,
+# interaction, service and search rules (issue 3).
 SPINE_RULES = (
+    "update.home_stale", "column.stale", "column.blank", "interaction.no_channel",
+    "interaction.unanswered", "interaction.reply_stale", "service.none",
+    "service.guide_incomplete", "search.unavailable",
     "links.broken_home", "links.broken", "links.attachment_broken",
     "footer.missing_conac", "footer.missing_zhaocuo", "footer.missing_site_code",
     "footer.invalid_site_code", "footer.missing_icp", "footer.missing_psb",
@@ -39,13 +44,15 @@ def key(site_code: str, rule: str, url: str, target: str | None) -> tuple[str, .
     """What identifies one expected finding: the target for links, the page for meta."""
     if rule.startswith("links."):
         return (site_code, rule, target or "")
-    if rule == "meta.missing":
+    if rule == "interaction.unanswered":
+        return (site_code, rule, url, target or "")
+    if rule in ("meta.missing", "column.stale", "column.blank", "service.guide_incomplete"):
         return (site_code, rule, url)
     return (site_code, rule)
 
 
 @pytest.fixture(scope="module")
-def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, Path, Store]:
+def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, Path, Store, Any]:
     out = tmp_path_factory.mktemp("fleet-census")
     fleet = build_fleet(as_of=date.today(), n_sites=14)
     files = write_fleet(fleet, out / "fleet")
@@ -60,11 +67,11 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, 
                           probes=load_probes_csv(files["probes"]))
         run = run_census(plan)
     truth = json.loads(files["truth"].read_text(encoding="utf-8"))
-    return run, truth, out, store
+    return run, truth, out, store, (fleet, files)
 
 
 def test_every_spine_rule_meets_precision_and_recall(census) -> None:
-    run, truth, _, _ = census
+    run, truth, _, _, _ = census
     expected = {key(t["site_code"], t["rule"], t["url"], t.get("target"))
                 for t in truth["findings"] if t["rule"] in SPINE_RULES}
     found = {key(s.site.site_code, f.rule, f.url, f.target)
@@ -88,7 +95,7 @@ def test_every_spine_rule_meets_precision_and_recall(census) -> None:
 
 
 def test_waf_sites_are_not_measured_and_never_accused(census) -> None:
-    run, truth, _, _ = census
+    run, truth, _, _, _ = census
     by_code = {s.site.site_code: s for s in run.sites}
     assert truth["not_measured"]
     for code in truth["not_measured"]:
@@ -99,7 +106,7 @@ def test_waf_sites_are_not_measured_and_never_accused(census) -> None:
 
 
 def test_results_json_validates_and_report_is_written(census) -> None:
-    run, _, out, _ = census
+    run, _, out, _, _ = census
     data = json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))
     validate_results(data)
     assert [s["site_code"] for s in data["sites"]] == [s.site.site_code for s in run.sites]
@@ -110,7 +117,7 @@ def test_results_json_validates_and_report_is_written(census) -> None:
 
 
 def test_rescore_rejudges_stored_snapshots_offline(census) -> None:
-    run, _, out, store = census
+    run, _, out, store, _ = census
     # The fleet server is stopped: any network access would fail and change the findings.
     again = rescore(store, run.run_id, load_profile("gb2015"), date.fromisoformat(run.as_of),
                     out=out / "gb2015")
@@ -119,3 +126,26 @@ def test_rescore_rejudges_stored_snapshots_offline(census) -> None:
     after = {s.site.site_code: [f.to_json() for f in s.findings] for s in again.sites}
     assert before == after
     validate_results(json.loads((out / "gb2015" / "results.json").read_text(encoding="utf-8")))
+
+
+def test_rescore_at_another_as_of_equals_a_census_at_that_date(census) -> None:
+    """Freshness is judged at the 监测时间点: re-judging stored snapshots at a later as_of must
+    give what a census run at that date over the same pages gives."""
+    run, _, out, store, (fleet, files) = census
+    later = date.fromisoformat(run.as_of) + timedelta(days=40)
+    with FleetServer(fleet) as server:
+        settings = CollectSettings(resolve=tuple(server.resolve_args()), host_interval_s=0.01,
+                                   host_concurrency=4)
+        plan = CensusPlan(sites=load_registry(files["sites"], strict=True).sites,
+                          profile=load_profile("gb2019"), as_of=later, store=store,
+                          settings=settings, probes=load_probes_csv(files["probes"]))
+        fresh = run_census(plan)
+    again = rescore(store, run.run_id, load_profile("gb2019"), later)
+
+    def findings(r: RunResults) -> dict[str, list[dict]]:
+        return {s.site.site_code: [f.to_json() for f in s.findings] for s in r.sites}
+
+    assert findings(again) == findings(fresh)
+    stale = [f for s in fresh.sites for f in s.findings if f.rule == "column.stale"]
+    before = [f for s in run.sites for f in s.findings if f.rule == "column.stale"]
+    assert len(stale) > len(before), "40 days later more 动态要闻 columns must be stale"
