@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from govsite.fleet.guides import Guide
 from govsite.fleet.names import DISTRICT, SURNAMES, ColumnKind
 
 # (newest item's age in days, gap between consecutive items in days), by ColumnType. Chosen so a
@@ -21,8 +22,8 @@ FRESHNESS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "通知公告": ((2, 20), (4, 15)),
     "政策文件": ((5, 60), (10, 40)),
     "政策解读": ((5, 60), (10, 40)),
-    "人事信息": ((10, 90), (15, 45)),
-    "办事服务": ((20, 120), (20, 60)),
+    "人事": ((10, 90), (15, 45)),
+    "办事": ((20, 120), (20, 60)),
     "规划计划": ((30, 150), (30, 90)),
 }
 
@@ -52,12 +53,16 @@ HEADLINES: dict[str, tuple[str, ...]] = {
         "一图读懂{district}{topic}新举措",
         "关于{topic}管理办法的解读",
     ),
-    "人事信息": (
+    "人事": (
         "{unit}{year}年公开招聘工作人员公告",
         "{unit}干部任前公示",
         "{unit}{year}年公开招聘拟聘用人员公示",
     ),
-    "办事服务": ("{topic}办事指南", "{topic}事项办理流程说明"),
+    # Every item of a 办事 column is a 办事指南 page (`guides.py` writes its body).
+    "办事": (
+        "{topic}补贴申领办事指南", "{topic}相关证明开具办事指南", "{topic}事项备案服务指南",
+        "{topic}资格认定办事指南",
+    ),
     "规划计划": (
         "{unit}{year}年工作计划", "{unit}{year}年上半年工作总结", "{district}{topic}专项规划"
     ),
@@ -91,7 +96,11 @@ class Attachment:
 
 @dataclass
 class Article:
-    """One article page and everything its list entries and body show."""
+    """One article page and everything its list entries and body show.
+
+    `file` makes the item a link straight to a PDF (no page, no PubDate); `guide` makes the page
+    a 办事指南 whose body `guides.py` writes.
+    """
 
     title: str
     when: datetime
@@ -101,16 +110,27 @@ class Article:
     attachments: list[Attachment] = field(default_factory=list)
     missing_meta: frozenset[str] = frozenset()
     extra_links: list[tuple[str, str, str]] = field(default_factory=list)
+    file: bool = False
+    guide: Guide | None = None
 
 
 @dataclass
 class Column:
-    """One 栏目 list (paginated) and its articles, newest first."""
+    """One 栏目 list (paginated) and its articles, newest first.
+
+    `date_style` overrides how list rows spell dates ("none" hides them); `placeholder` is the
+    text a blank column shows instead of a list ("" for nothing at all); `footnote` goes under
+    the list of the last page; `on_home` puts a block of it on the home page.
+    """
 
     kind: ColumnKind
     name: str
     articles: list[Article]
     per_page: int
+    date_style: str | None = None
+    placeholder: str | None = None
+    footnote: str = ""
+    on_home: bool = True
 
     @property
     def index_path(self) -> str:
@@ -127,32 +147,44 @@ class Column:
 
 @dataclass
 class Message:
-    """A 留言 on the interaction page."""
+    """A 留言 on the interaction page; `detail` is the path of its detail page, if it has one."""
 
     title: str
     author: str
     asked: date
     replied: date | None
+    detail: str | None = None
 
 
 def article_times(
-    rng: random.Random, *, as_of: date, column_type: str, count: int, newest_age: int | None = None
+    rng: random.Random, *, as_of: date, column_type: str, count: int,
+    newest: date | None = None, gap: tuple[int, int] | None = None, floor_days: int = 0,
 ) -> list[datetime]:
-    """Publication times for `count` items of a column, newest first, all on or before as_of."""
-    (age_lo, age_hi), (gap_lo, gap_hi) = FRESHNESS[column_type]
-    age = rng.randint(age_lo, age_hi) if newest_age is None else newest_age
+    """Publication times for `count` items of a column, newest first, all on or before as_of.
+
+    The newest item is `newest` when planted, else a random age of the type's freshness range,
+    never younger than `floor_days`; the others follow at the type's (or `gap`'s) intervals.
+    """
+    (age_lo, age_hi), type_gap = FRESHNESS.get(column_type, ((0, 3), (3, 10)))
+    gap_lo, gap_hi = gap or type_gap
+    if newest is None:
+        newest = as_of - timedelta(days=max(rng.randint(age_lo, age_hi), floor_days))
+    day = newest
     moments = []
     for _ in range(count):
-        day = as_of - timedelta(days=age)
         moments.append(datetime.combine(day, time(rng.randint(8, 18), rng.randint(0, 59))))
-        age += rng.randint(gap_lo, gap_hi)
+        day -= timedelta(days=rng.randint(gap_lo, gap_hi))
     return moments
 
 
-def headline(rng: random.Random, *, column_type: str, unit: str, topic: str, year: int) -> str:
-    """A headline in the register of the column type."""
-    pattern = rng.choice(HEADLINES[column_type])
-    return pattern.format(unit=unit, topic=topic, district=DISTRICT, year=year)
+def headline(
+    rng: random.Random, *, column_type: str, unit: str, topic: str, year: int,
+    patterns: tuple[str, ...] = (), title_date: date | None = None,
+) -> str:
+    """A headline in the register of the column type (or from the planted `patterns`)."""
+    pattern = rng.choice(patterns or HEADLINES[column_type])
+    spoken = f"{title_date.year}年{title_date.month}月{title_date.day}日" if title_date else ""
+    return pattern.format(unit=unit, topic=topic, district=DISTRICT, year=year, title_date=spoken)
 
 
 def paragraphs(rng: random.Random, *, unit: str, topic: str, when: datetime) -> list[str]:

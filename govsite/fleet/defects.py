@@ -5,6 +5,9 @@ running sites that together carry every defect of the brief (one footer element 
 site, the soft-404 site, the WAF site, the non-compliant domains, the probe failures), then come
 the lifecycle sites (关停, 整合迁移) and, for larger fleets, clean filler sites.
 
+The content defects of the update, interaction, service and search rules are in `plants.py`,
+attached to the running sites here by key.
+
 Link defects are planted on the portal as `PlantedLink`s plus the special answers they lead to
 (`portal_resources`); whether a target is broken is *not* written here but derived from what the
 server answers (`truth.py`), so the truth cannot drift from the fleet.
@@ -12,12 +15,13 @@ server answers (`truth.py`), so the truth cannot drift from the fleet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from govsite.fleet.assets import CONTENT_TYPES, attachment
 from govsite.fleet.footer import ELEMENTS
 from govsite.fleet.model import BEHAVIOUR_429_ONCE, BEHAVIOUR_ERROR_PAGE, Resource
 from govsite.fleet.names import DEPARTMENTS, DISTRICT_DOMAIN, PORTAL_TOPICS, STREETS, Unit
+from govsite.fleet.plants import PLANTS, SitePlants
 
 PORTAL_HOST = f"www.{DISTRICT_DOMAIN}"
 OLD_PORTAL_HOST = f"old.{DISTRICT_DOMAIN}"
@@ -70,6 +74,7 @@ class SiteSpec:
     headline: str | None = None
     address: str = ""
     phone_area: str = "010"
+    plants: SitePlants = field(default_factory=SitePlants)
 
     @property
     def audited(self) -> bool:
@@ -231,7 +236,8 @@ def catalogue(n_sites: int) -> list[SiteSpec]:
     small unit tests want; lifecycle rows are left out then because they only make sense next to
     a full district.
     """
-    running = running_sites()
+    running = [replace(spec, plants=PLANTS.get(spec.key, SitePlants()))
+               for spec in running_sites()]
     if n_sites < len(running):
         return running[:n_sites]
     lifecycle = lifecycle_sites()

@@ -1,9 +1,10 @@
 """Hosts outside the fleet's sites that its pages link to, served by the same server.
 
-Footers link to the national platforms (党政机关网站标识, 找错, ICP and 公安备案 portals) and
-home pages to www.gov.cn; serving these from 127.0.0.1 keeps every link check of a census local.
-Some answer 200 for any path (the platforms take query strings we do not enumerate); others
-answer 404 for unknown paths so that a dead external link can be planted.
+Footers link to the national platforms (党政机关网站标识, 找错, ICP and 公安备案 portals), home
+pages to www.gov.cn and to the 政务服务 platforms, one department to the district's 信箱
+platform; serving these from 127.0.0.1 keeps every link check of a census local. Some answer
+200 for any path (the platforms take query strings we do not enumerate); others answer 404 for
+unknown paths so that a dead external link can be planted.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from govsite.fleet.assets import CONTENT_TYPES, png
 from govsite.fleet.defects import OLD_PORTAL_HOST, SLOW_HOST
 from govsite.fleet.model import BEHAVIOUR_SLOW, Resource
+from govsite.fleet.names import GJZWFW_HOST, HDJL_HOST, ZWFW_GZ_HOST, ZWFW_HOST
 
 HTML = {"Content-Type": "text/html; charset=utf-8", "Server": "nginx"}
 
@@ -56,5 +58,10 @@ def external_hosts(
         "zfwzzc.www.gov.cn": _page("我为政府网站找错", "请填写您发现的问题"),
         "beian.miit.gov.cn": _page("ICP/IP地址/域名信息备案管理系统", "备案查询"),
         "www.beian.gov.cn": _page("全国互联网安全管理服务平台", "公安机关互联网站安全备案信息"),
+        # The 政务服务 platforms and the district's 互动 platform that sites link to.
+        ZWFW_HOST: _page("北京市海德区政务服务网", "个人办事 法人办事 部门服务 主题服务"),
+        ZWFW_GZ_HOST: _page("广州市政务服务网", "个人服务 法人服务 部门服务"),
+        GJZWFW_HOST: _page("国家政务服务平台", "国务院部门服务 地方部门服务"),
+        HDJL_HOST: _page("海德区政民互动平台", "领导信箱 写信须知 信件查询"),
     }
     return resources, fallbacks

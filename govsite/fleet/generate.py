@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 
 from govsite.fleet.defects import SiteSpec, catalogue, check_catalogue
 from govsite.fleet.externals import external_hosts
+from govsite.fleet.facts import describe_site
 from govsite.fleet.footer import CONAC_BADGE, CONAC_SHOW
 from govsite.fleet.lifecycle import closed_notice, moved, not_found, waf_host
-from govsite.fleet.model import ColumnInfo, Fleet, FleetSite, MessageInfo, Resource
+from govsite.fleet.model import Fleet, FleetSite, Resource, SearchEndpoint
 from govsite.fleet.pages import SitePlan, render_site
 from govsite.fleet.plan import Identity, plan_site
 from govsite.fleet.probes import site_probes
@@ -97,6 +98,7 @@ class HostAnswers:
     fallback: Resource
     plan: SitePlan | None = None
     pages: list[str] = field(default_factory=list)
+    search: SearchEndpoint | None = None
 
 
 def host_answers(
@@ -115,19 +117,14 @@ def host_answers(
         return HostAnswers({}, moved(home_url(_spec(specs, MERGED_INTO))))
     plan = plan_site(spec, identity, as_of=as_of, seed=seed, pages_per_site=pages_per_site)
     rendered = render_site(plan)
-    return HostAnswers(rendered.resources, rendered.fallback, plan, rendered.pages)
+    return HostAnswers(rendered.resources, rendered.fallback, plan, rendered.pages,
+                       rendered.search)
 
 
 def describe(site: FleetSite, plan: SitePlan, pages: list[str]) -> None:
-    """Record on the FleetSite what it contains (pages, 栏目, 留言) for tests and truth.json."""
-    host = site.host
-    site.pages = [f"http://{host}{path}" for path in pages]
-    site.columns = [
-        ColumnInfo(c.name, f"http://{host}{c.index_path}", c.kind.type,
-                   c.articles[0].when.date() if c.articles else None)
-        for c in plan.columns
-    ]
-    site.messages = [MessageInfo(m.title, m.asked, m.replied) for m in plan.messages]
+    """Record on the FleetSite what it contains (pages, 栏目, 留言, facts) for tests and truth."""
+    site.pages = [f"http://{site.host}{path}" for path in pages]
+    site.columns, site.messages, site.facts = describe_site(site.host, plan)
 
 
 def build_fleet(
@@ -158,6 +155,8 @@ def build_fleet(
                                pages_per_site=pages_per_site)
         fleet.resources.update({(spec.host, p): r for p, r in answers.resources.items()})
         fleet.fallbacks[spec.host] = answers.fallback
+        if answers.search is not None:
+            fleet.searches[spec.host] = answers.search
         if answers.plan is not None:
             describe(site, answers.plan, answers.pages)
             if spec.conac_style == "script" and "conac" not in spec.footer_omit:

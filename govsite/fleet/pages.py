@@ -3,7 +3,8 @@
 What is on each page is decided here; how it looks is the layout's business (`templates.py`).
 Page URLs follow the scheme the meta rule classifies by (contract brief): the home page is `/`,
 column lists `…/index.html` and `…/index_N.html`, articles `…/<yyyymm>/t<yyyymmdd>_<id>.html`,
-everything else (留言, 网站地图, 信息公开指南 …) a plain `.html` page.
+everything else (留言 and their detail pages, 网站地图, 信息公开指南 …) a plain `.html` page.
+The search endpoint is not a page: it is returned as a `SearchEndpoint` the server answers.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import PurePosixPath
 
-from govsite.fleet import assets
+from govsite.fleet import assets, interaction, search
 from govsite.fleet.content import Article, Column, Message
 from govsite.fleet.defects import ExtraPage, PlantedLink, SiteSpec
 from govsite.fleet.footer import FooterSpec, footer_lines
-from govsite.fleet.model import BEHAVIOUR_SOFT_404, Resource
-from govsite.fleet.names import MESSAGES_NAME, MESSAGES_PATH, SITEMAP_PATH
+from govsite.fleet.guides import guide_html
+from govsite.fleet.model import BEHAVIOUR_SOFT_404, Resource, SearchEndpoint, SearchHit
+from govsite.fleet.names import DISTRICT, SITEMAP_PATH
 from govsite.fleet.templates import LAYOUTS, Document, ListItem, link
 
 HOME_BLOCK_ITEMS = 6
+HOME_MESSAGES = 5
 SERVER_HEADER = "nginx"
+SERVICE_IMAGE = "/images/zwfw.png"
 
 
 @dataclass
@@ -43,14 +47,26 @@ class SitePlan:
     def has_sitemap(self) -> bool:
         return "sitemap" not in self.spec.footer_omit
 
+    @property
+    def channel_entries(self) -> list[tuple[str, str]]:
+        """(text, href) of the 互动 channel and of the 信访/举报 pages, as the nav shows them."""
+        channel = self.spec.plants.channel
+        entries = []
+        if channel.kind in ("table", "detail"):
+            entries.append((channel.name, channel.path))
+        elif channel.kind == "external":
+            entries.append((channel.name, channel.url))
+        return entries + list(channel.side)
+
 
 @dataclass
 class RenderedSite:
-    """The resources of one site, its fallback answer, and its HTML page paths."""
+    """The resources of one site, its fallback answer, its HTML page paths, its search."""
 
     resources: dict[str, Resource]
     fallback: Resource
     pages: list[str]
+    search: SearchEndpoint | None = None
 
 
 def html_headers(spec: SiteSpec) -> dict[str, str]:
@@ -92,8 +108,11 @@ class SiteRenderer:
             for number in range(column.page_count):
                 self._column_page(column, number)
             for article in column.articles:
-                self._article(column, article)
-        self._messages()
+                if article.file:
+                    self._binary(article.path, assets.attachment(".pdf", article.title), ".pdf")
+                else:
+                    self._article(column, article)
+        self._channel()
         if plan.has_sitemap:
             self._sitemap()
         for extra in plan.extra_pages:
@@ -101,7 +120,7 @@ class SiteRenderer:
                        behaviour=extra.behaviour)
         self._static()
         self.resources.update(plan.extra_resources)
-        return RenderedSite(self.resources, self._not_found(), self.pages)
+        return RenderedSite(self.resources, self._not_found(), self.pages, self._search())
 
     # --- page kinds --------------------------------------------------------------------------
 
@@ -114,17 +133,22 @@ class SiteRenderer:
         return metas
 
     def _home_main(self) -> str:
-        layout, plan = self.layout, self.plan
+        layout, plan, plants = self.layout, self.plan, self.spec.plants
+        if plants.nav_only:
+            return self._entry_main()
         blocks = [
             layout.block(c.name, c.index_path, [
-                ListItem(a.title, a.path, a.when.date()) for a in c.articles[:HOME_BLOCK_ITEMS]
+                ListItem(a.title, a.path, a.when.date(), date_style=c.date_style)
+                for a in c.articles[:HOME_BLOCK_ITEMS]
             ])
-            for c in plan.columns
+            for c in plan.columns if c.on_home
         ]
-        blocks.append(layout.block("网民留言", MESSAGES_PATH, [
-            ListItem(m.title, MESSAGES_PATH, m.asked, "（已回复）" if m.replied else "（办理中）")
-            for m in plan.messages[:5]
-        ]))
+        if plan.messages and plants.home_messages:
+            blocks.append(layout.block("网民留言", plants.channel.path, [
+                ListItem(m.title, m.detail or plants.channel.path, m.asked,
+                         f"（{interaction.status(m, plants.channel)}）")
+                for m in plan.messages[:HOME_MESSAGES]
+            ]))
         planted = [ListItem(p.text, p.href) for p in plan.planted if p.on == "home"]
         if planted:
             blocks.append(layout.block("便民服务", None, planted))
@@ -133,17 +157,41 @@ class SiteRenderer:
                                        [ListItem(t, h) for t, h in plan.dept_links]))
         blocks.append(layout.block("友情链接", None,
                                    [ListItem(t, h) for t, h in plan.friend_links]))
-        return layout.home_main(blocks)
+        return self._service_banner() + layout.home_main(blocks)
+
+    def _entry_main(self) -> str:
+        """A navigation-only home page (导航入口): big tiles to the columns and the channel,
+        nothing else, so it lists no items at all."""
+        entries = [(c.name, c.index_path) for c in self.plan.columns]
+        entries += self.plan.channel_entries
+        tiles = "".join(link(text, href, class_="entry") for text, href in entries)
+        return self._service_banner() + f'<div class="entry-grid">{tiles}</div>'
+
+    def _service_banner(self) -> str:
+        """The image-only 政务服务 entry some home pages carry instead of a text link."""
+        plants = self.spec.plants
+        if plants.service != "image":
+            return ""
+        return (f'<div class="banner"><a href="{escape(plants.service_url)}" target="_blank">'
+                f'<img src="{SERVICE_IMAGE}" alt="{escape(plants.service_text)}" width="320" '
+                'height="60"></a></div>')
 
     def _column_page(self, column: Column, number: int) -> None:
         layout, plan = self.layout, self.plan
         start = number * column.per_page
         items = [
             ListItem(a.title, "./" + PurePosixPath(a.path).relative_to(column.kind.path).as_posix(),
-                     a.when.date())
+                     a.when.date(), date_style=column.date_style)
             for a in column.articles[start : start + column.per_page]
         ]
-        inner = layout.item_list(items) + self._pager(column, number)
+        if not column.articles and column.placeholder:
+            inner = f'<div class="empty">{escape(column.placeholder)}</div>'
+        elif not column.articles:
+            inner = layout.item_list([])
+        else:
+            inner = layout.item_list(items) + self._pager(column, number)
+            if column.footnote and number == column.page_count - 1:
+                inner += f'<div class="no-more">{escape(column.footnote)}</div>'
         if number == 0 and column is plan.columns[0]:
             inner += self._planted("column")
         metas = site_metas(plan)
@@ -170,7 +218,11 @@ class SiteRenderer:
     def _article(self, column: Column, article: Article) -> None:
         plan = self.plan
         when = article.when.strftime("%Y-%m-%d %H:%M")
-        body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+        if article.guide:
+            body = guide_html(article.guide, district=DISTRICT, phone=plan.footer.phone,
+                              window=len(article.title) % 12 + 1)
+        else:
+            body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
         if article.image:
             image = PurePosixPath(article.image).name
             body += (f'<p style="text-align:center"><img src="./{image}"'
@@ -206,28 +258,44 @@ class SiteRenderer:
             ext = PurePosixPath(attachment.path).suffix
             self._binary(attachment.path, assets.attachment(ext, attachment.name), ext)
 
-    def _messages(self) -> None:
-        rows = "".join(
-            f"<tr><td>{index}</td><td>{escape(m.title)}</td><td>{escape(m.author)}</td>"
-            f"<td>{m.asked:%Y-%m-%d}</td><td>{'已回复' if m.replied else '未回复'}</td>"
-            f"<td>{m.replied.strftime('%Y-%m-%d') if m.replied else ''}</td></tr>"
-            for index, m in enumerate(self.plan.messages, start=1)
-        )
-        inner = (f'<p>{link("我要写信", "javascript:void(0)")}</p>'
-                 '<table class="messages" width="100%"><tr><th>序号</th><th>留言标题</th>'
-                 "<th>留言人</th><th>留言时间</th><th>办理状态</th><th>答复时间</th></tr>"
-                 f"{rows}</table>")
-        main = self.layout.section(MESSAGES_NAME, [("首页", "/"), (MESSAGES_NAME, MESSAGES_PATH)],
-                                   inner)
-        self._page(MESSAGES_PATH, f"{MESSAGES_NAME}_{self.spec.name}", site_metas(self.plan), main)
+    def _channel(self) -> None:
+        """The 留言 list, its detail pages, and the 信访/举报 pages beside the channel."""
+        plan, layout = self.plan, self.layout
+        channel = self.spec.plants.channel
+        crumbs = [("首页", "/"), (channel.name, channel.path)]
+        if channel.kind in ("table", "detail"):
+            inner = interaction.channel_table(plan.messages, channel)
+            self._page(channel.path, f"{channel.name}_{self.spec.name}", site_metas(plan),
+                       layout.section(channel.name, crumbs, inner))
+        for message in plan.messages:
+            if message.detail:
+                inner = interaction.detail_body(message, channel, owner=self.spec.owner)
+                self._page(message.detail, f"{message.title}_{self.spec.name}",
+                           site_metas(plan), layout.section(channel.name, crumbs, inner))
+        for name, path in channel.side:
+            inner = interaction.side_body(name, self.spec.owner)
+            self._page(path, f"{name}_{self.spec.name}", site_metas(plan),
+                       layout.section(name, [("首页", "/"), (name, path)], inner))
 
     def _sitemap(self) -> None:
         items = [ListItem("首页", "/")]
         items += [ListItem(c.name, c.index_path) for c in self.plan.columns]
-        items.append(ListItem(MESSAGES_NAME, MESSAGES_PATH))
+        items += [ListItem(text, href) for text, href in self.plan.channel_entries]
         main = self.layout.section("网站地图", [("首页", "/"), ("网站地图", SITEMAP_PATH)],
                                    self.layout.item_list(items))
         self._page(SITEMAP_PATH, f"网站地图_{self.spec.name}", site_metas(self.plan), main)
+
+    def _search(self) -> SearchEndpoint | None:
+        """The search endpoint: every article title of the site, and the results page shell."""
+        form = self.spec.plants.search
+        if form is None:
+            return None
+        hits = tuple(SearchHit(a.title, a.path, a.when.date())
+                     for c in self.plan.columns for a in c.articles if not a.file)
+        main = self.layout.section("搜索结果", [("首页", "/")], search.SEARCH_SLOT)
+        shell = self._document(f"搜索结果_{self.spec.name}", site_metas(self.plan), main)
+        return SearchEndpoint(form.path, form.method.upper(), form.param, self.spec.charset,
+                              form.mode, hits, shell, html_headers(self.spec))
 
     def _plain_main(self, title: str) -> str:
         text = f"<p>{escape(self.spec.owner)}{escape(title)}相关内容。</p>"
@@ -260,12 +328,15 @@ class SiteRenderer:
         toplinks = [("设为首页", "javascript:void(0)"), ("加入收藏", "javascript:void(0)")]
         if plan.has_sitemap:
             toplinks.append(("网站地图", SITEMAP_PATH))
+        if spec.plants.service == "link":
+            toplinks.append((spec.plants.service_text, spec.plants.service_url))
         nav = [("首页", "/")] + [(c.name, c.index_path) for c in plan.columns]
-        nav.append((MESSAGES_NAME, MESSAGES_PATH))
+        nav += plan.channel_entries
         doc = Document(
             title=title, metas=metas, charset=spec.charset, charset_via=spec.charset_via,
             site_name=spec.name, toplinks=toplinks, nav=nav, main=main,
             footer=footer_lines(plan.footer, top_link=spec.link_defects),
+            search=search.form_html(spec.plants.search) if spec.plants.search else "",
         )
         return self.layout.document(doc)
 
@@ -289,6 +360,8 @@ class SiteRenderer:
         self._binary("/images/ga.png", assets.png(4, 4, (30, 60, 150)), ".png")
         if spec.zhaocuo_style == "image":
             self._binary("/images/jiucuo.png", assets.png(11, 5, (200, 40, 40)), ".png")
+        if spec.plants.service == "image":
+            self._binary(SERVICE_IMAGE, assets.png(32, 6, (20, 90, 170)), ".png")
         self._binary("/css/style.css", assets.STYLESHEET.encode(), ".css")
         self._binary("/js/common.js", assets.SCRIPT.encode(), ".js")
         if spec.robots:

@@ -1,4 +1,4 @@
-"""Decide what one site contains (栏目, articles, 留言, footer) before rendering it.
+"""Decide what one site contains (栏目, articles, 办事指南, 留言, footer) before rendering it.
 
 All choices are drawn from the site's own `Random`, seeded from the fleet seed and the site key,
 so adding a site to the catalogue does not reshuffle the others.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from govsite.fleet.content import (
     Article,
@@ -16,9 +16,9 @@ from govsite.fleet.content import (
     Column,
     article_times,
     headline,
-    messages,
     paragraphs,
 )
+from govsite.fleet.dates import Age
 from govsite.fleet.defects import (
     PORTAL_LINKS,
     PORTAL_PAGES,
@@ -28,6 +28,8 @@ from govsite.fleet.defects import (
     shown_code,
 )
 from govsite.fleet.footer import FooterSpec
+from govsite.fleet.guides import Guide
+from govsite.fleet.interaction import plan_messages
 from govsite.fleet.names import (
     DISTRICT_POSTCODE,
     DISTRICT_REGION,
@@ -42,6 +44,7 @@ from govsite.fleet.names import (
     ColumnKind,
 )
 from govsite.fleet.pages import SitePlan, site_meta_html
+from govsite.fleet.plants import ColumnPlant, GuidePlant
 
 # Default sizes give 40-80 pages a site: enough pagination to test (index, index_1, index_2)
 # while a crawler capped at 300 pages still sees every page.
@@ -51,8 +54,12 @@ DEFAULT_OTHER_ITEMS = (6, 12)
 # TRS's usual list size; with it a 200-page site needs ~10 list pages per column, all linked
 # from the page bar of index.html, so articles stay at depth 3.
 LARGE_PER_PAGE = 20
-# A column whose newest item is this old (days) is the planted stale 栏目 of later issues.
+# The newest item's age (days) of a `SiteSpec.stale_column`: the first planted stale 栏目,
+# well past the 6-month window of 政策文件. Newer plants use `SitePlants.ages` instead.
 STALE_AGE_DAYS = 220
+
+# Headline draws per item before a title already in the column is accepted as a repeat.
+TITLE_TRIES = 6
 
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".wps")
 ATTACHMENT_NAMES = ("申报表", "实施方案全文", "名单", "办事流程图", "统计表", "征求意见稿")
@@ -79,7 +86,8 @@ def title_unit(spec: SiteSpec) -> str:
 
 
 def column_kinds(rng: random.Random, spec: SiteSpec) -> list[ColumnKind]:
-    """Four to six 栏目: news, notices, policy documents, plus one to three optional ones."""
+    """Four to six 栏目: news, notices, policy documents, plus one to three optional ones
+    (the site's plants may force some optional types in or drop them)."""
     if spec.kind == "门户":
         news = NEWS_PORTAL
     elif spec.category == "街镇":
@@ -87,7 +95,11 @@ def column_kinds(rng: random.Random, spec: SiteSpec) -> list[ColumnKind]:
     else:
         news = NEWS_DEPT
     optional = set(rng.sample(range(len(OPTIONAL_COLUMNS)), rng.randint(1, 3)))
-    return [news, NOTICES, POLICIES] + [k for i, k in enumerate(OPTIONAL_COLUMNS) if i in optional]
+    plants = spec.plants
+    return [news, NOTICES, POLICIES] + [
+        k for i, k in enumerate(OPTIONAL_COLUMNS)
+        if (i in optional or k.type in plants.force) and k.type not in plants.drop
+    ]
 
 
 def column_sizes(
@@ -111,23 +123,59 @@ def column_sizes(
     return sizes, LARGE_PER_PAGE
 
 
-def build_articles(
-    rng: random.Random, spec: SiteSpec, kind: ColumnKind, *, count: int, as_of: date,
+def main_plant(spec: SiteSpec, kind: ColumnKind, count: int) -> ColumnPlant:
+    """One of the site's regular columns, described like a planted one."""
+    plants = spec.plants
+    newest = plants.age_of(kind.type)
+    if newest is None and spec.stale_column == kind.type:
+        newest = Age(days=STALE_AGE_DAYS)
+    return ColumnPlant(kind.name, kind.path, kind.type, count=count, newest=newest,
+                       date_style=plants.date_style(kind.type))
+
+
+def dodge_leap_day(when: datetime) -> datetime:
+    """A yearless "02-29" cannot be dated in most years; short-dated lists skip the day."""
+    return when - timedelta(days=1) if (when.month, when.day) == (2, 29) else when
+
+
+def build_column(
+    rng: random.Random, spec: SiteSpec, plant: ColumnPlant, *, as_of: date, per_page: int,
     used_ids: set[int],
-) -> list[Article]:
-    """`count` articles of one column, newest first, with photos and attachments."""
+) -> Column:
+    """A column and its items, newest first, with photos, attachments or PDF items."""
+    kind = ColumnKind(plant.name, plant.path, plant.type)
     unit = title_unit(spec)
-    newest_age = STALE_AGE_DAYS if spec.stale_column == kind.type else None
-    out = []
-    for when in article_times(rng, as_of=as_of, column_type=kind.type, count=count,
-                              newest_age=newest_age):
+    times = article_times(
+        rng, as_of=as_of, column_type=plant.type, count=plant.count,
+        newest=plant.newest.before(as_of) if plant.newest else None, gap=plant.gap,
+        floor_days=spec.plants.home_floor,
+    )
+    out: list[Article] = []
+    titles: set[str] = set()
+    for index, when in enumerate(times):
+        if plant.date_style == "short":
+            when = dodge_leap_day(when)
         article_id = rng.randint(100000, 999999)
         while article_id in used_ids:
             article_id = rng.randint(100000, 999999)
         used_ids.add(article_id)
         folder = f"{kind.path}{when:%Y%m}/"
         topic = rng.choice(spec.unit.topics)
-        title = headline(rng, column_type=kind.type, unit=unit, topic=topic, year=when.year)
+        title_date = as_of - timedelta(days=2 + 5 * index) if plant.title_dates else None
+        # Retries draw from their own generator: how many a title needs depends on its year,
+        # and must not shift the dates of later items when as_of moves.
+        title_rng = random.Random(rng.random())
+        for _ in range(TITLE_TRIES):
+            title = headline(title_rng, column_type=kind.type, unit=unit, topic=topic,
+                             year=when.year, patterns=plant.headlines, title_date=title_date)
+            if title not in titles:
+                break
+            topic = title_rng.choice(spec.unit.topics)
+        titles.add(title)
+        if plant.files:
+            path = f"{folder}P0{when:%Y%m%d}{rng.randint(10**11, 10**12 - 1)}.pdf"
+            out.append(Article(title, when, path, [], file=True))
+            continue
         article = Article(title, when, f"{folder}t{when:%Y%m%d}_{article_id}.html",
                           paragraphs(rng, unit=unit, topic=topic, when=when))
         if kind.type == "动态要闻" and rng.random() < 0.5:
@@ -139,7 +187,25 @@ def build_articles(
                 path = f"{folder}P0{when:%Y%m%d}{rng.randint(10**11, 10**12 - 1)}{ext}"
                 article.attachments.append(Attachment(name, path))
         out.append(article)
-    return out
+    return Column(kind, kind.name, out, per_page, date_style=plant.date_style,
+                  placeholder=plant.placeholder, footnote=plant.footnote, on_home=plant.on_home)
+
+
+def add_guides(spec: SiteSpec, columns: list[Column]) -> None:
+    """Turn the items of 办事 columns into 办事指南 pages, planted omissions first."""
+    plants = spec.plants
+    style = plants.guide_style or ("table" if spec.layout == "table" else "para")
+    for column in columns:
+        if column.kind.type != "办事":
+            continue
+        for index, article in enumerate(column.articles):
+            plant = (plants.guides[index] if index < len(plants.guides)
+                     else GuidePlant(synonyms=plants.guide_synonyms))
+            item = article.title.removesuffix("办事指南").removesuffix("服务指南")
+            colon = ":" if plant.synonyms == 1 and style == "para" else "："
+            article.guide = Guide(item, style, plant.synonyms, plant.missing, colon)
+            article.paragraphs = [f"本页为{item}的办事指南。"]
+            article.image = None
 
 
 def footer_spec(rng: random.Random, spec: SiteSpec, site_code: str) -> FooterSpec:
@@ -179,13 +245,13 @@ def plan_site(
     rng = random.Random(f"{seed}:{spec.key}")
     kinds = column_kinds(rng, spec)
     extra_pages = PORTAL_PAGES if spec.link_defects else ()
-    fixed = 2 + (0 if "sitemap" in spec.footer_omit else 1) + len(extra_pages)
+    listed = spec.plants.channel.kind in ("table", "detail")
+    fixed = 1 + listed + (0 if "sitemap" in spec.footer_omit else 1) + len(extra_pages)
     sizes, per_page = column_sizes(rng, kinds, pages_per_site=pages_per_site, fixed_pages=fixed)
     used_ids: set[int] = set()
     columns = [
-        Column(kind, kind.name,
-               build_articles(rng, spec, kind, count=size, as_of=as_of, used_ids=used_ids),
-               per_page)
+        build_column(rng, spec, main_plant(spec, kind, size), as_of=as_of, per_page=per_page,
+                     used_ids=used_ids)
         for kind, size in zip(kinds, sizes, strict=True)
     ]
     news = columns[0].articles
@@ -194,11 +260,16 @@ def plan_site(
     if spec.missing_siteid:
         for article in columns[-1].articles[-spec.missing_siteid:]:
             article.missing_meta = frozenset({"SiteIDCode"})
+    columns += [
+        build_column(rng, spec, plant, as_of=as_of, per_page=DEFAULT_PER_PAGE, used_ids=used_ids)
+        for plant in spec.plants.columns
+    ]
+    add_guides(spec, columns)
     planted = PORTAL_LINKS if spec.link_defects else SOFT404_LINKS if spec.soft404 else ()
     plan = SitePlan(
         spec=spec, site_code=identity.site_code, columns=columns,
-        messages=messages(rng, as_of=as_of, topics=spec.unit.topics,
-                          old_unanswered=spec.old_unanswered),
+        messages=plan_messages(rng, spec.plants.channel, as_of=as_of, topics=spec.unit.topics,
+                               old_unanswered=spec.old_unanswered),
         footer=footer_spec(rng, spec, identity.site_code),
         friend_links=identity.friend_links, dept_links=identity.dept_links,
         planted=planted, extra_pages=extra_pages,

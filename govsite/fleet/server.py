@@ -3,7 +3,8 @@
 One aiohttp server answers for every host of the fleet; a census reaches `www.hdq.gov.cn` by
 connecting to 127.0.0.1:PORT with `Host: www.hdq.gov.cn` (curl-style `--resolve`, see
 `resolve_args()`). The server runs its own event loop in a background thread so that plain
-synchronous code, pytest fixtures and asyncio programs can all use it.
+synchronous code, pytest fixtures and asyncio programs can all use it. Every answer is a stored
+`Resource` except a site's search endpoint, which is computed per query (`search.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import TracebackType
 
 from aiohttp import web
 
+from govsite.fleet import search
 from govsite.fleet.model import BEHAVIOUR_429_ONCE, BEHAVIOUR_SLOW, Fleet
 
 # "Slow-ish but < 2 s": long enough to be noticed in timings, short of any sane link timeout.
@@ -127,6 +129,11 @@ class FleetServer:
         path = request.raw_path
         with self._lock:
             self.request_log.append((host, path, request.method, time.monotonic()))
+        endpoint = self.fleet.searches.get(host)
+        if endpoint is not None and request.rel_url.raw_path == endpoint.path:
+            body = await request.read()
+            found = search.answer(endpoint, request.method, request.rel_url.raw_query_string, body)
+            return web.Response(status=found.status, headers=found.headers, body=found.body)
         resource = self.fleet.lookup(host, path)
         if resource is None:
             return web.Response(status=421, text=f"Misdirected Request: unknown host {host!r}")

@@ -2,7 +2,7 @@
 
 - `TableLayout`: the old TRS/WCM style, nested `<table>`s, XHTML doctype, no viewport.
 - `ListLayout`: `div` boxes with `<ul><li>` lists and bracketed dates.
-- `FlexLayout`: HTML5 `header/nav/main/section` with flex rows and `<time>` dates.
+- `FlexLayout`: HTML5 `header/nav/main/section` with flex `<li>` rows and `<time>` dates.
 
 A layout only knows markup; what goes on a page is decided in `pages.py`. Each layout spells
 dates differently (`2026-11-20`, `[2026-11-20]`, `2026年11月20日`) because crawlers meet all three.
@@ -17,12 +17,17 @@ from html import escape
 
 @dataclass(frozen=True)
 class ListItem:
-    """One dated entry of a list or home-page block."""
+    """One dated entry of a list or home-page block.
+
+    `date_style` overrides the layout's date spelling: "slash" (2026/11/20), "dot" (2026.11.20),
+    "short" (11-20 without a year, as many lists print it) or "none" (no date shown).
+    """
 
     title: str
     href: str
     when: date | None = None
     note: str = ""
+    date_style: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Document:
     nav: list[tuple[str, str]]
     main: str
     footer: list[str]
+    search: str = ""
 
 
 def link(text: str, href: str, **attrs: str) -> str:
@@ -99,8 +105,20 @@ class Layout:
     def home_main(self, blocks: list[str]) -> str:
         return "\n".join(blocks)
 
+    def short(self, when: date) -> str:
+        """A date without its year, in the layout's brackets."""
+        return f"{when:%m-%d}"
+
     def _dated(self, item: ListItem) -> str:
-        return self.date(item.when) if item.when else ""
+        if not item.when or item.date_style == "none":
+            return ""
+        if item.date_style == "slash":
+            return item.when.strftime("%Y/%m/%d")
+        if item.date_style == "dot":
+            return item.when.strftime("%Y.%m.%d")
+        if item.date_style == "short":
+            return self.short(item.when)
+        return self.date(item.when)
 
 
 class TableLayout(Layout):
@@ -119,7 +137,8 @@ class TableLayout(Layout):
             f"{head(doc, viewport=False)}\n<body>\n<a name=\"top\"></a>\n"
             '<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0" '
             f'class="top"><tr><td><img src="/images/logo.png" alt="{escape(doc.site_name)}" '
-            f'width="400" height="80" /></td><td class="toplinks" align="right">{top}</td></tr>'
+            f'width="400" height="80" /></td><td class="toplinks" align="right">{top}</td>'
+            f'<td class="search-box" align="right">{doc.search}</td></tr>'
             "</table>\n"
             '<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0" '
             f'class="nav"><tr>{nav}</tr></table>\n'
@@ -165,6 +184,9 @@ class ListLayout(Layout):
     def date(self, when: date) -> str:
         return f"[{when:%Y-%m-%d}]"
 
+    def short(self, when: date) -> str:
+        return f"[{when:%m-%d}]"
+
     def document(self, doc: Document) -> str:
         top = "".join(f"<li>{link(text, href)}</li>" for text, href in doc.toplinks)
         nav = "".join(f"<li>{link(text, href)}</li>" for text, href in doc.nav)
@@ -173,7 +195,8 @@ class ListLayout(Layout):
             '<!DOCTYPE html>\n<html lang="zh-CN">\n'
             f"{head(doc, viewport=False)}\n<body>\n<div id=\"top\"></div>\n"
             f'<div class="header wrap"><div class="logo"><img src="/images/logo.png" '
-            f'alt="{escape(doc.site_name)}"></div><ul class="toplinks">{top}</ul></div>\n'
+            f'alt="{escape(doc.site_name)}"></div><ul class="toplinks">{top}</ul>'
+            f'<div class="search-box">{doc.search}</div></div>\n'
             f'<div class="nav"><ul>{nav}</ul></div>\n'
             f'<div class="main wrap">\n{doc.main}\n</div>\n'
             f'<div class="footer">\n{foot}\n</div>\n</body>\n</html>\n'
@@ -203,6 +226,9 @@ class FlexLayout(Layout):
     def date(self, when: date) -> str:
         return f'<time datetime="{when:%Y-%m-%d}">{when.year}年{when.month}月{when.day}日</time>'
 
+    def short(self, when: date) -> str:
+        return f'<span class="date">({when:%m-%d})</span>'
+
     def document(self, doc: Document) -> str:
         top = " ".join(link(text, href) for text, href in doc.toplinks)
         nav = "".join(link(text, href) for text, href in doc.nav)
@@ -211,7 +237,7 @@ class FlexLayout(Layout):
             '<!DOCTYPE html>\n<html lang="zh-CN">\n'
             f"{head(doc, viewport=True)}\n<body id=\"top\">\n"
             f'<header class="site-header"><img class="logo" src="/images/logo.png" '
-            f'alt="{escape(doc.site_name)}"><div class="toplinks">{top}</div></header>\n'
+            f'alt="{escape(doc.site_name)}"><div class="toplinks">{top}</div>{doc.search}</header>\n'
             f'<nav class="site-nav">{nav}</nav>\n'
             f'<main class="grid">\n{doc.main}\n</main>\n'
             f'<footer class="site-footer">\n{foot}\n</footer>\n</body>\n</html>\n'
@@ -219,10 +245,10 @@ class FlexLayout(Layout):
 
     def item_list(self, items: list[ListItem]) -> str:
         rows = "".join(
-            f'<div class="row">{link(i.title, i.href)}{escape(i.note)}{self._dated(i)}</div>\n'
+            f'<li class="row">{link(i.title, i.href)}{escape(i.note)}{self._dated(i)}</li>\n'
             for i in items
         )
-        return f'<div class="rows">\n{rows}</div>'
+        return f'<ul class="rows">\n{rows}</ul>'
 
     def block(self, title: str, more: str | None, items: list[ListItem]) -> str:
         more_link = link("查看更多", more, class_="more") if more else ""

@@ -4,7 +4,9 @@ Link and meta findings are not listed by hand: this module crawls the in-memory 
 census would (links from the home page, same host), asks the resources what each target answers,
 and reads the meta tags of each page. A planted defect that the HTML does not really carry, or a
 stray broken link nobody planted, therefore shows up in the truth instead of silently disagreeing
-with it. Site-level findings (footer, domain, availability, registry) come from the catalogue.
+with it. Site-level findings (footer, domain, availability, registry) come from the catalogue,
+and those of the content rules (update, blank, interaction, service, search) from the facts of
+what each site was built with (`facts.py`, `expect.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from govsite.fleet.defects import SiteSpec, shown_code
+from govsite.fleet.expect import content_truth
 from govsite.fleet.model import (
     BEHAVIOUR_ERROR_PAGE,
     BEHAVIOUR_SOFT_404,
@@ -253,6 +256,8 @@ def derive_truth(fleet: Fleet, specs: dict[str, SiteSpec]) -> list[TruthItem]:
         if spec.audited:
             pages = crawl(fleet, site)
             items += link_truth(fleet, site, pages) + meta_truth(site, pages)
+            if site.facts is not None:
+                items += content_truth(site, fleet.as_of)
         items += site_truth(fleet, site, spec)
     return sorted(items, key=truth_key)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govsite.fleet.model import Fleet
+from govsite.fleet.model import Fleet, FleetSite
 
 # contract.md §1: the Chinese header names of SITES.csv, in the order of the English keys.
 REGISTRY_HEADER = {
@@ -46,9 +47,46 @@ def probes_csv(fleet: Fleet) -> str:
     return buffer.getvalue()
 
 
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def site_document(site: FleetSite) -> dict[str, Any]:
+    """One site's facts in truth.json: its 栏目, 留言, and what the content rules should see."""
+    doc: dict[str, Any] = {
+        "columns": [
+            {"name": c.name, "url": c.url, "type": c.type, "newest": _day(c.newest),
+             "first_level": c.first_level, "items": c.items, "pages": c.pages,
+             "blank": c.blank}
+            for c in site.columns
+        ],
+        "messages": [
+            {"title": m.title, "date": m.date.isoformat(), "replied": _day(m.replied),
+             "list_url": m.list_url, "detail_url": m.detail_url}
+            for m in site.messages
+        ],
+    }
+    facts = site.facts
+    if facts is not None:
+        doc.update({
+            "home_newest": _day(facts.home_newest),
+            "nav_only": facts.nav_only,
+            "channel": {"kind": facts.channel_kind, "url": facts.channel_url},
+            "service_entry": facts.service_entry,
+            "guides": [{"url": g.url, "title": g.title, "missing": list(g.missing)}
+                       for g in facts.guides],
+            "search": None if facts.search is None else {
+                "action": facts.search.action, "method": facts.search.method,
+                "param": facts.search.param, "mode": facts.search.mode,
+                "query": facts.search.query,
+            },
+        })
+    return doc
+
+
 def truth_document(fleet: Fleet) -> dict[str, Any]:
     """truth.json: expected findings, sites the census must call not_measured, and per-site
-    columns and 留言 for the update and interaction rules of later issues."""
+    facts (栏目, 留言, guides, search) behind the update, interaction and service findings."""
     return {
         "as_of": fleet.as_of.isoformat(),
         "findings": [
@@ -57,21 +95,7 @@ def truth_document(fleet: Fleet) -> dict[str, Any]:
             for t in fleet.truth
         ],
         "not_measured": list(fleet.not_measured),
-        "sites": {
-            site.site_code: {
-                "columns": [
-                    {"name": c.name, "url": c.url, "type": c.type,
-                     "newest": c.newest.isoformat() if c.newest else None}
-                    for c in site.columns
-                ],
-                "messages": [
-                    {"title": m.title, "date": m.date.isoformat(),
-                     "replied": m.replied.isoformat() if m.replied else None}
-                    for m in site.messages
-                ],
-            }
-            for site in fleet.sites
-        },
+        "sites": {site.site_code: site_document(site) for site in fleet.sites},
     }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
 from govsite.findings import Finding
 from govsite.rules.base import NEED_HOME, NEED_PAGES, RuleContext, RuleMeta, rule
 from govsite.rules.columns import site_columns
@@ -85,11 +87,21 @@ def is_guide(page: Page, snap: SiteSnapshot) -> bool:
     return any(any_in(t, keywords()["service"]["guide_title"]) for t in texts)
 
 
+# Site footers print "联系电话：…" on every page; read there, it would hide a guide that gives no
+# contact of its own. Footer blocks are dropped before the elements are looked for.
+FOOTER_SELECTOR = ("footer, [class*=foot], [id*=foot], [class*=bottom], [id*=bottom], "
+                   "[class*=copyright], [id*=copyright]")
+
+
 def guide_elements(page: Page) -> tuple[list[str], list[str]]:
     """(present, missing) key elements: a synonym followed by a colon, or alone in a cell."""
-    text = page.text
-    tree = page.tree
-    cells = {c.text(strip=True).rstrip("：:") for c in tree.css("th, td, dt")} if tree else set()
+    tree = LexborHTMLParser(page.html or "")
+    for node in tree.css(FOOTER_SELECTOR):
+        node.decompose()
+    tree.strip_tags(["script", "style", "template"])
+    root = tree.body or tree.root
+    text = " ".join((root.text(separator=" ") if root else "").split())
+    cells = {c.text(strip=True).rstrip("：:") for c in tree.css("th, td, dt")}
     present, missing = [], []
     for element, synonyms in keywords()["service"]["guide_elements"].items():
         labelled = re.search(rf"(?:{'|'.join(map(re.escape, synonyms))})\s*[:：]", text)
@@ -115,7 +127,7 @@ def guide_incomplete(snap: SiteSnapshot, ctx: RuleContext) -> list[Finding]:
     What it checks: pages titled 办事指南 or 服务指南; each of the 8 key elements (事项名称,
         设定依据, 申请条件, 办理材料, 办理地点, 办理时间, 联系电话, 办理流程) must appear as a label
         (or a synonym: 办理依据, 受理条件, 申请材料, 咨询电话 …) followed by a colon or alone in a
-        table cell.
+        table cell, outside the site footer (whose 联系电话 is the office's, not the service's).
     Why it matters: incomplete guides make 服务不实用 a veto in 2019 and cost points in 2015
         (standards.md V19-6, D15-8); the element list is the 2019 text's, completed from D15-8.
     Example: a guide with 事项名称, 申请条件 and 办理材料 but no 设定依据 or 办理地点.

@@ -31,8 +31,13 @@ CONTRACT_RULES = {
     "footer.missing_zhaocuo", "footer.missing_site_code", "footer.invalid_site_code",
     "footer.missing_icp", "footer.missing_psb", "footer.missing_sponsor",
     "footer.missing_contact", "footer.missing_sitemap", "meta.missing", "domain.noncompliant",
-    "registry.closed_but_online",
+    "registry.closed_but_online", "update.home_stale", "column.stale", "column.blank",
+    "interaction.unanswered", "interaction.no_channel", "interaction.reply_stale",
+    "service.none", "service.guide_incomplete", "search.unavailable",
 }
+# Content rules whose finding sits on a column, list or guide page rather than the home page.
+PAGE_RULES = {"column.stale", "column.blank", "interaction.unanswered",
+              "interaction.reply_stale", "service.guide_incomplete"}
 LINK_RULES = {"links.broken_home", "links.broken", "links.attachment_broken"}
 HREF = re.compile(r"""<a\s[^>]*href="([^"]+)\"""")
 
@@ -260,13 +265,15 @@ def test_truth_is_consistent_with_resources(fleet: Fleet) -> None:
     for item in fleet.truth:
         assert item.site_code in codes
         site = fleet.site(item.site_code)
-        if item.rule.startswith(("links.", "meta.")):
+        if item.rule.startswith(("links.", "meta.")) or item.rule in PAGE_RULES:
             assert item.url in site.pages, item
             path = urlsplit(item.url).path
             assert fleet.resources[(site.host, path)].status == 200
         else:
             assert item.url == site.url and item.target is None
-        if item.target:
+        if item.rule == "interaction.unanswered":
+            assert item.target is None or item.target in site.pages, item
+        elif item.target:
             parts = urlsplit(item.target)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             served = fleet.resources.get((parts.hostname, path))
@@ -376,7 +383,11 @@ def test_build_is_deterministic_and_dates_follow_as_of(fleet: Fleet) -> None:
     later = build_fleet(as_of=AS_OF + timedelta(days=10))
     for old, new in zip(fleet.sites, later.sites, strict=True):
         for a, b in zip(old.columns, new.columns, strict=True):
-            assert b.newest == a.newest + timedelta(days=10)
+            # Ages planted in calendar months move by 10 days give or take the months' lengths.
+            if a.newest is None:
+                assert b.newest is None
+            else:
+                assert abs((b.newest - a.newest).days - 10) <= 3
     assert later.probes[0].time == fleet.probes[0].time + timedelta(days=10)
     other_seed = build_fleet(as_of=AS_OF, seed=8)
     assert other_seed.resources != fleet.resources
@@ -386,13 +397,13 @@ def test_default_sites_are_small_and_fully_reachable(fleet: Fleet) -> None:
     for site in fleet.sites:
         if not site.pages:
             continue
-        assert 30 <= len(site.pages) <= 80, site.host
+        assert 30 <= len(site.pages) <= 120, site.host
         crawled = crawl(fleet, site)
         assert set(crawled) == set(site.pages), site.host
         assert max(page.depth for page in crawled.values()) <= 3
         paths = {urlsplit(u).path for u in site.pages}
         assert any(p.endswith("/index_2.html") for p in paths), site.host
-        assert len(site.columns) in range(4, 7) and site.messages
+        assert len(site.columns) in range(4, 11)
 
 
 def bfs_html_pages(fleet: Fleet, host: str, max_depth: int) -> int:
