@@ -11,7 +11,8 @@ class Finding:
     """What a rule saw. `url` is where the problem shows, `target` what is broken.
 
     `evidence` is a flat JSON object whose keys the rule's metadata declares; it holds what
-    was seen, what was allowed, where and how, never points or verdicts (style.md).
+    was seen, what was allowed, where and how, never points or verdicts (style.md). `review`
+    is set when a person confirmed the finding (govsite.review), never by a rule.
     """
 
     rule: str
@@ -19,6 +20,7 @@ class Finding:
     detail: str
     target: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+    review: dict[str, Any] | None = None
 
     def sort_key(self) -> tuple[str, str, str]:
         """Findings sort by (rule, url, target) so two rescore runs diff cleanly."""
@@ -30,6 +32,8 @@ class Finding:
             out["target"] = self.target
         out["detail"] = self.detail
         out["evidence"] = self.evidence
+        if self.review is not None:
+            out["review"] = self.review
         return out
 
     @classmethod
@@ -40,6 +44,7 @@ class Finding:
             detail=data.get("detail", ""),
             target=data.get("target"),
             evidence=dict(data.get("evidence") or {}),
+            review=data.get("review"),
         )
 
 
