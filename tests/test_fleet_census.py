@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,15 +38,22 @@ SPINE_RULES = (
     "meta.missing", "domain.noncompliant", "registry.closed_but_online",
     "availability.unreachable", "availability.home_failure",
 )
+# Content rules held to precision only (their recall is printed, not enforced). The fleet plants
+# their cases independently of the lexicons (govsite/fleet/wording.py); content.serious_error
+# joins SPINE_RULES once it reaches precision 1.0 and recall 0.95 there (now 20/22: the lexicon
+# lacks 新时代中国特色社会主义思想 without 习近平, and 党的二十次大会).
+PRECISION_RULES = ("content.serious_error", "content.typo", "content.banned", "content.hidden_link")
+MIN_PRECISION = 0.9
 
 
 def key(site_code: str, rule: str, url: str, target: str | None) -> tuple[str, ...]:
     """What identifies one expected finding: the target for links, the page for meta."""
     if rule.startswith("links."):
         return (site_code, rule, target or "")
-    if rule == "interaction.unanswered":
+    if rule in ("interaction.unanswered", "content.hidden_link"):
         return (site_code, rule, url, target or "")
-    if rule in ("meta.missing", "column.stale", "column.blank", "service.guide_incomplete"):
+    if rule in ("meta.missing", "column.stale", "column.blank", "service.guide_incomplete",
+                "content.serious_error", "content.typo", "content.banned"):
         return (site_code, rule, url)
     return (site_code, rule)
 
@@ -70,30 +77,53 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, 
     return run, truth, out, store, (fleet, files)
 
 
-def test_every_spine_rule_meets_precision_and_recall(census) -> None:
-    run, truth, _, _, _ = census
-    # Multisets, not sets: several unanswered messages of one list page share a key, and
-    # each one must be found exactly once.
+def scores(run: RunResults, truth: dict, rules: tuple[str, ...]) -> dict[str, tuple]:
+    """Per rule: (truth, found, tp, precision, recall, false positives, false negatives).
+
+    Multisets, not sets: several unanswered messages of one list page (or several wrong forms
+    on one article) share a key, and each one must be found exactly once.
+    """
     expected = Counter(key(t["site_code"], t["rule"], t["url"], t.get("target"))
-                       for t in truth["findings"] if t["rule"] in SPINE_RULES)
+                       for t in truth["findings"] if t["rule"] in rules)
     found = Counter(key(s.site.site_code, f.rule, f.url, f.target)
-                    for s in run.sites for f in s.findings if f.rule in SPINE_RULES)
-    rows = []
-    failures = []
-    for rule in SPINE_RULES:
+                    for s in run.sites for f in s.findings if f.rule in rules)
+    out = {}
+    for rule in rules:
         exp = Counter({k: n for k, n in expected.items() if k[1] == rule})
         got = Counter({k: n for k, n in found.items() if k[1] == rule})
         tp = sum((exp & got).values())
         n_exp, n_got = sum(exp.values()), sum(got.values())
-        precision = tp / n_got if n_got else 1.0
-        recall = tp / n_exp if n_exp else 1.0
-        rows.append(f"{rule:28} truth {n_exp:4} found {n_got:4} tp {tp:4} "
-                    f"P {precision:.3f} R {recall:.3f}")
+        out[rule] = (n_exp, n_got, tp, tp / n_got if n_got else 1.0,
+                     tp / n_exp if n_exp else 1.0, sorted(got - exp), sorted(exp - got))
+    return out
+
+
+def table(results: dict[str, tuple]) -> str:
+    return "\n" + "\n".join(f"{rule:28} truth {e:4} found {g:4} tp {tp:4} P {p:.3f} R {r:.3f}"
+                             for rule, (e, g, tp, p, r, _, _) in results.items())
+
+
+def test_every_spine_rule_meets_precision_and_recall(census) -> None:
+    run, truth, _, _, _ = census
+    results = scores(run, truth, SPINE_RULES)
+    failures = []
+    for rule, (n_exp, _, _, precision, recall, fp, fn) in results.items():
         if not n_exp:
             failures.append(f"{rule}: the fleet plants no defect for it")
         if precision < 1.0 or recall < 0.95:
-            failures.append(f"{rule}: FP {sorted(got - exp)[:5]} FN {sorted(exp - got)[:5]}")
-    print("\n" + "\n".join(rows))
+            failures.append(f"{rule}: FP {fp[:5]} FN {fn[:5]}")
+    print(table(results))
+    assert not failures, "\n".join(failures)
+
+
+def test_content_rules_are_precise_on_the_planted_texts(census) -> None:
+    """严重表述错误, 错别字, 违规内容, 暗链 against the fleet's planted texts and their traps:
+    precision at least 0.9 (a trap reported is a false positive); recall is printed."""
+    run, truth, _, _, _ = census
+    results = scores(run, truth, PRECISION_RULES)
+    print(table(results))
+    failures = [f"{rule}: P {p:.3f} FP {fp[:5]}" for rule, (n, _, _, p, _, fp, _) in results.items()
+                if n == 0 or p < MIN_PRECISION]
     assert not failures, "\n".join(failures)
 
 

@@ -6,7 +6,8 @@ site, the soft-404 site, the WAF site, the non-compliant domains, the probe fail
 the lifecycle sites (关停, 整合迁移) and, for larger fleets, clean filler sites.
 
 The content defects of the update, interaction, service and search rules are in `plants.py`,
-attached to the running sites here by key.
+those of the text rules (严重表述错误, 错别字, 违规内容, 暗链) in `wording.py`, both attached to the
+running sites here by key.
 
 Link defects are planted on the portal as `PlantedLink`s plus the special answers they lead to
 (`portal_resources`); whether a target is broken is *not* written here but derived from what the
@@ -22,6 +23,7 @@ from govsite.fleet.footer import ELEMENTS
 from govsite.fleet.model import BEHAVIOUR_429_ONCE, BEHAVIOUR_ERROR_PAGE, Resource
 from govsite.fleet.names import DEPARTMENTS, DISTRICT_DOMAIN, PORTAL_TOPICS, STREETS, Unit
 from govsite.fleet.plants import PLANTS, SitePlants
+from govsite.fleet.wording import SiteWording, site_wording
 
 PORTAL_HOST = f"www.{DISTRICT_DOMAIN}"
 OLD_PORTAL_HOST = f"old.{DISTRICT_DOMAIN}"
@@ -75,6 +77,7 @@ class SiteSpec:
     address: str = ""
     phone_area: str = "010"
     plants: SitePlants = field(default_factory=SitePlants)
+    wording: SiteWording = field(default_factory=SiteWording)
 
     @property
     def audited(self) -> bool:
@@ -236,7 +239,8 @@ def catalogue(n_sites: int) -> list[SiteSpec]:
     small unit tests want; lifecycle rows are left out then because they only make sense next to
     a full district.
     """
-    running = [replace(spec, plants=PLANTS.get(spec.key, SitePlants()))
+    running = [replace(spec, plants=PLANTS.get(spec.key, SitePlants()),
+                       wording=site_wording(spec.key))
                for spec in running_sites()]
     if n_sites < len(running):
         return running[:n_sites]

@@ -1,10 +1,12 @@
-"""Expected findings of the update, blank, interaction, service and search rules.
+"""Expected findings of the update, blank, interaction, service, search and text rules.
 
 The windows are those of standards.md §6.1 as the contract's rule semantics state them:
 14 days for the home page and 动态要闻 columns (age in days > 14), 6 calendar months for
 通知公告/政策文件, 12 for 人事/规划计划; 留言 unanswered for more than 3 calendar months within
 the 12 months before as_of; newest reply older than 2 calendar months. They are applied to the
-facts the fleet planted (`facts.py`), so the truth states what was built, not what a rule found.
+facts the fleet planted (`facts.py`), so the truth states what was built, not what a rule
+found. The text rules' findings are the wrong forms and hidden links `wording.py` planted, one
+per occurrence per page.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 
 from govsite.fleet.dates import months_before
 from govsite.fleet.model import FleetSite, TruthItem
+from govsite.fleet.wording import HIDDEN, TYPO
 
 NEWS_DAYS = 14
 # Column types with an update window, in calendar months (动态要闻 counts days, see NEWS_DAYS).
@@ -114,7 +117,22 @@ def search_truth(site: FleetSite) -> list[TruthItem]:
     return [TruthItem(site.site_code, "search.unavailable", site.url, None, why)]
 
 
+def text_truth(site: FleetSite) -> list[TruthItem]:
+    """content.serious_error, content.typo, content.banned and content.hidden_link of one site:
+    one item per planted wrong form on the page that shows it (note: the wrong text, for a
+    typo wrong→correct), one per hidden link, frame or script (target: its URL)."""
+    assert site.facts is not None
+    items = []
+    for text in site.facts.texts:
+        note = f"{text.wrong}→{text.correct}" if text.rule == TYPO else text.wrong
+        items.append(TruthItem(site.site_code, text.rule, text.url, None, note))
+    for hidden in site.facts.hidden:
+        items.append(TruthItem(site.site_code, HIDDEN, hidden.url, hidden.target,
+                               f"{hidden.kind}：{hidden.how}"))
+    return items
+
+
 def content_truth(site: FleetSite, as_of: date) -> list[TruthItem]:
     """Every expected finding of the content rules on one audited site."""
     return (update_truth(site, as_of) + interaction_truth(site, as_of) + service_truth(site)
-            + search_truth(site))
+            + search_truth(site) + text_truth(site))

@@ -2,9 +2,10 @@
 
 Footers link to the national platforms (党政机关网站标识, 找错, ICP and 公安备案 portals), home
 pages to www.gov.cn and to the 政务服务 platforms, one department to the district's 信箱
-platform; serving these from 127.0.0.1 keeps every link check of a census local. Some answer
-200 for any path (the platforms take query strings we do not enumerate); others answer 404 for
-unknown paths so that a dead external link can be planted.
+platform, the hacked home page to gambling and porn hosts, a counter and an evil CDN; serving
+these from 127.0.0.1 keeps every link check of a census local. Some answer 200 for any path
+(the platforms take query strings we do not enumerate); others answer 404 for unknown paths so
+that a dead external link can be planted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from govsite.fleet.assets import CONTENT_TYPES, png
 from govsite.fleet.defects import OLD_PORTAL_HOST, SLOW_HOST
 from govsite.fleet.model import BEHAVIOUR_SLOW, Resource
 from govsite.fleet.names import GJZWFW_HOST, HDJL_HOST, ZWFW_GZ_HOST, ZWFW_HOST
+from govsite.fleet.wording import EVIL_CDN_HOST, EVIL_SCRIPT, EVIL_SCRIPT_PATH, FOREIGN_HOSTS
 
 HTML = {"Content-Type": "text/html; charset=utf-8", "Server": "nginx"}
 
@@ -45,6 +47,10 @@ def external_hosts(
         resources[("dcs.conac.cn", f"/image/{colour}.png")] = Resource(
             200, {"Content-Type": CONTENT_TYPES[".png"]}, png(11, 14, (200, 20, 20))
         )
+    # The hacked home page's script: served, like everything a hacker plants, with a 200.
+    resources[(EVIL_CDN_HOST, EVIL_SCRIPT_PATH)] = Resource(
+        200, {"Content-Type": CONTENT_TYPES[".js"]}, EVIL_SCRIPT.encode()
+    )
     for path, body in conac_scripts.items():
         resources[("dcs.conac.cn", path)] = Resource(
             200, {"Content-Type": CONTENT_TYPES[".js"]}, body
@@ -63,5 +69,8 @@ def external_hosts(
         ZWFW_GZ_HOST: _page("广州市政务服务网", "个人服务 法人服务 部门服务"),
         GJZWFW_HOST: _page("国家政务服务平台", "国务院部门服务 地方部门服务"),
         HDJL_HOST: _page("海德区政民互动平台", "领导信箱 写信须知 信件查询"),
+        EVIL_CDN_HOST: _not_found(),
     }
+    # The gambling, porn and counter hosts the hacked home page hides links and a frame to.
+    fallbacks.update({host: _page(title, text) for host, (title, text) in FOREIGN_HOSTS.items()})
     return resources, fallbacks

@@ -8,7 +8,9 @@ Computed from the plan the site was rendered from, with the contract's reading o
 - an item's date is the date in its list row, else its article page's PubDate or visible
   发布时间 (every fleet article page shows 发布时间); a PDF item without a row date is undated;
 - the home page's newest item is the newest dated row it lists (column blocks and 留言), or,
-  on a navigation-only home page, the newest item of any column.
+  on a navigation-only home page, the newest item of any column;
+- a planted wrong form is one finding on the one page that shows it, a planted trap none; the
+  hacked home page's hidden links, frame and script are one finding each (`wording.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from datetime import date
 
 from govsite.fleet.content import Article, Column
 from govsite.fleet.guides import ELEMENT_NAMES
-from govsite.fleet.model import ColumnInfo, GuideInfo, MessageInfo, SearchInfo, SiteFacts
+from govsite.fleet.model import (
+    ColumnInfo,
+    GuideInfo,
+    HiddenInfo,
+    MessageInfo,
+    SearchInfo,
+    SiteFacts,
+    TextInfo,
+    TrapInfo,
+)
 from govsite.fleet.names import COLUMN_TYPES, OTHER_TYPE
 from govsite.fleet.pages import HOME_BLOCK_ITEMS, HOME_MESSAGES, SitePlan
 from govsite.fleet.search import query_text
@@ -101,6 +112,28 @@ def search_info(plan: SitePlan) -> SearchInfo | None:
     return SearchInfo(form.path, form.method.upper(), form.param, form.mode, query_text(first))
 
 
+def texts(host: str, plan: SitePlan) -> tuple[list[TextInfo], list[TrapInfo]]:
+    """The wrong forms and the traps planted in the site's text, on the page that shows each."""
+    wrongs, traps = [], []
+    for placed in plan.texts:
+        url = f"http://{host}{placed.path}"
+        plant = placed.plant
+        if not plant.wrongs:
+            traps.append(TrapInfo(url, plant.text, plant.why))
+        wrongs += [TextInfo(w.rule, url, w.text, w.correct, plant.text) for w in plant.wrongs]
+    return wrongs, traps
+
+
+def hidden(host: str, plan: SitePlan) -> tuple[list[HiddenInfo], list[str]]:
+    """The 暗链/挂马 items of the hacked home page, and its traps."""
+    hacked = plan.hacked_home
+    if hacked is None:
+        return [], []
+    home = f"http://{host}/"
+    return ([HiddenInfo(home, item.kind, item.target, item.how) for item in hacked.items],
+            list(hacked.traps))
+
+
 def describe_site(
     host: str, plan: SitePlan
 ) -> tuple[list[ColumnInfo], list[MessageInfo], SiteFacts]:
@@ -118,9 +151,12 @@ def describe_site(
                     f"http://{host}{m.detail}" if m.detail else None)
         for m in plan.messages
     ]
+    wrongs, traps = texts(host, plan)
+    hidden_items, hidden_traps = hidden(host, plan)
     facts = SiteFacts(
         home_newest=home_newest(plan, columns), nav_only=plan.spec.plants.nav_only,
         channel_url=channel_url, channel_kind=channel.kind, service_entry=service_entry(plan),
-        guides=guides(host, plan), search=search_info(plan),
+        guides=guides(host, plan), search=search_info(plan), texts=wrongs, traps=traps,
+        hidden=hidden_items, hidden_traps=hidden_traps,
     )
     return columns, messages, facts

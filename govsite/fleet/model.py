@@ -134,9 +134,40 @@ class SearchInfo:
     query: str
 
 
+@dataclass(frozen=True)
+class TextInfo:
+    """A wrong form planted on a page (严重表述错误, 错别字, 违规内容): the page, the text as served,
+    the correct form (the category for 违规内容) and the sentence around it."""
+
+    rule: str
+    url: str
+    wrong: str
+    correct: str
+    context: str
+
+
+@dataclass(frozen=True)
+class TrapInfo:
+    """A correct text planted next to the wrong forms, that no content rule may report."""
+
+    url: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class HiddenInfo:
+    """A 暗链/挂马 item of a hacked page: link, iframe or script, its target, how it hides."""
+
+    url: str
+    kind: str
+    target: str
+    how: str
+
+
 @dataclass
 class SiteFacts:
-    """What the update, interaction, service and search rules should see on one site.
+    """What the update, interaction, service, search and text rules should see on one site.
 
     Built from the plan the site was rendered from (`facts.py`), never from the HTML, and kept
     next to the truth so a test can check each planted age against as_of.
@@ -149,6 +180,10 @@ class SiteFacts:
     service_entry: str | None
     guides: list[GuideInfo] = field(default_factory=list)
     search: SearchInfo | None = None
+    texts: list[TextInfo] = field(default_factory=list)
+    traps: list[TrapInfo] = field(default_factory=list)
+    hidden: list[HiddenInfo] = field(default_factory=list)
+    hidden_traps: list[str] = field(default_factory=list)
 
 
 @dataclass

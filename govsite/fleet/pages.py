@@ -21,6 +21,7 @@ from govsite.fleet.guides import guide_html
 from govsite.fleet.model import BEHAVIOUR_SOFT_404, Resource, SearchEndpoint, SearchHit
 from govsite.fleet.names import DISTRICT, SITEMAP_PATH
 from govsite.fleet.templates import LAYOUTS, Document, ListItem, link
+from govsite.fleet.wording import HackedHome, PlacedText, hacked_home
 
 HOME_BLOCK_ITEMS = 6
 HOME_MESSAGES = 5
@@ -42,10 +43,18 @@ class SitePlan:
     planted: tuple[PlantedLink, ...] = ()
     extra_pages: tuple[ExtraPage, ...] = ()
     extra_resources: dict[str, Resource] = field(default_factory=dict)
+    texts: list[PlacedText] = field(default_factory=list)
 
     @property
     def has_sitemap(self) -> bool:
         return "sitemap" not in self.spec.footer_omit
+
+    @property
+    def hacked_home(self) -> HackedHome | None:
+        """The injected blocks of the home page, on the hacked site (`wording.py`)."""
+        if not self.spec.wording.hacked:
+            return None
+        return hacked_home(tuple((c.name, c.index_path) for c in self.columns[:3]))
 
     @property
     def channel_entries(self) -> list[tuple[str, str]]:
@@ -103,7 +112,12 @@ class SiteRenderer:
 
     def render(self) -> RenderedSite:
         plan = self.plan
-        self._page("/", self.spec.name, self._home_metas(), self._home_main())
+        hacked = plan.hacked_home
+        main = self._home_main()
+        if hacked is not None:
+            main = hacked.top + main + hacked.bottom
+        self._page("/", self.spec.name, self._home_metas(), main,
+                   tail=hacked.tail if hacked else "")
         for column in plan.columns:
             for number in range(column.page_count):
                 self._column_page(column, number)
@@ -345,8 +359,9 @@ class SiteRenderer:
         return text.encode("gbk" if self.spec.charset == "gbk" else "utf-8")
 
     def _page(self, path: str, title: str, metas: list[tuple[str, str]], main: str,
-              *, behaviour: str | None = None) -> None:
-        body = self._encode(self._document(title, metas, main))
+              *, behaviour: str | None = None, tail: str = "") -> None:
+        """A page of the site; `tail` is markup after `</html>` (an injected script)."""
+        body = self._encode(self._document(title, metas, main) + tail)
         self.resources[path] = Resource(200, html_headers(self.spec), body, behaviour)
         self.pages.append(path)
 

@@ -43,8 +43,9 @@ from govsite.fleet.names import (
     STREET_NAMES,
     ColumnKind,
 )
-from govsite.fleet.pages import SitePlan, site_meta_html
+from govsite.fleet.pages import HOME_BLOCK_ITEMS, SitePlan, site_meta_html
 from govsite.fleet.plants import ColumnPlant, GuidePlant
+from govsite.fleet.wording import COMMON_TRAPS, place_texts
 
 # Default sizes give 40-80 pages a site: enough pagination to test (index, index_1, index_2)
 # while a crawler capped at 300 pages still sees every page.
@@ -265,6 +266,8 @@ def plan_site(
         for plant in spec.plants.columns
     ]
     add_guides(spec, columns)
+    # After the guides: a text is never put into a 办事指南 page.
+    texts = place_texts(columns, COMMON_TRAPS + spec.wording.texts, home_items=HOME_BLOCK_ITEMS)
     planted = PORTAL_LINKS if spec.link_defects else SOFT404_LINKS if spec.soft404 else ()
     plan = SitePlan(
         spec=spec, site_code=identity.site_code, columns=columns,
@@ -272,7 +275,7 @@ def plan_site(
                                old_unanswered=spec.old_unanswered),
         footer=footer_spec(rng, spec, identity.site_code),
         friend_links=identity.friend_links, dept_links=identity.dept_links,
-        planted=planted, extra_pages=extra_pages,
+        planted=planted, extra_pages=extra_pages, texts=texts,
     )
     if spec.link_defects:
         plan = replace(plan, extra_resources=portal_resources(site_meta_html(plan)))

@@ -52,7 +52,8 @@ def _day(value: date | None) -> str | None:
 
 
 def site_document(site: FleetSite) -> dict[str, Any]:
-    """One site's facts in truth.json: its 栏目, 留言, and what the content rules should see."""
+    """One site's facts in truth.json: its 栏目, 留言, and what the content rules should see
+    (`content`: the planted wrong forms, the traps beside them, the hidden links)."""
     doc: dict[str, Any] = {
         "columns": [
             {"name": c.name, "url": c.url, "type": c.type, "newest": _day(c.newest),
@@ -80,13 +81,22 @@ def site_document(site: FleetSite) -> dict[str, Any]:
                 "param": facts.search.param, "mode": facts.search.mode,
                 "query": facts.search.query,
             },
+            "content": {
+                "planted": [{"rule": t.rule, "url": t.url, "wrong": t.wrong,
+                             "correct": t.correct, "context": t.context} for t in facts.texts],
+                "traps": [{"url": t.url, "text": t.text, "why": t.why} for t in facts.traps],
+                "hidden": [{"url": h.url, "kind": h.kind, "target": h.target, "how": h.how}
+                           for h in facts.hidden],
+                "hidden_traps": list(facts.hidden_traps),
+            },
         })
     return doc
 
 
 def truth_document(fleet: Fleet) -> dict[str, Any]:
     """truth.json: expected findings, sites the census must call not_measured, and per-site
-    facts (栏目, 留言, guides, search) behind the update, interaction and service findings."""
+    facts (栏目, 留言, guides, search, planted texts and their traps, hidden links) behind the
+    update, interaction, service, search and content findings."""
     return {
         "as_of": fleet.as_of.isoformat(),
         "findings": [
