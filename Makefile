@@ -32,6 +32,7 @@ docs: install
 
 bench: install
 	$(BIN)/python bench/census.py
+	$(BIN)/python bench/monitor.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from govsite.collect import Collector, CollectSettings
-from govsite.probes import ProbeHistory
+from govsite.content.lexicon import LexiconSet
+from govsite.probes import ProbeSource
 from govsite.profile import Profile
 from govsite.report.html_report import write_report_html
 from govsite.report.json_report import write_results_json
@@ -58,9 +59,10 @@ class CensusPlan:
     store: Store
     settings: CollectSettings
     out: Path | None = None
-    probes: ProbeHistory | None = None
+    probes: ProbeSource | None = None
     options: dict[str, object] = field(default_factory=dict)
     column_overrides: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    lexicons: LexiconSet = field(default_factory=LexiconSet)
 
 
 def now_iso() -> str:
@@ -68,9 +70,11 @@ def now_iso() -> str:
 
 
 def context_for(profile: Profile, as_of: date, registry: Iterable[Site],
-                column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None) -> RuleContext:
+                column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None,
+                lexicons: LexiconSet | None = None) -> RuleContext:
     return RuleContext(as_of=as_of, registry={s.site_code: s for s in registry},
-                       options=profile.options, column_overrides=column_overrides or {})
+                       options=profile.options, column_overrides=column_overrides or {},
+                       lexicons=lexicons or LexiconSet())
 
 
 def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile) -> SiteResult:
@@ -95,7 +99,7 @@ def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile) -> S
 
 
 async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> list[SiteResult]:
-    ctx = context_for(plan.profile, plan.as_of, plan.sites, plan.column_overrides)
+    ctx = context_for(plan.profile, plan.as_of, plan.sites, plan.column_overrides, plan.lexicons)
     results: dict[str, SiteResult] = {}
     gate = asyncio.Semaphore(plan.settings.site_concurrency)
 
@@ -141,10 +145,11 @@ def run_census(plan: CensusPlan, progress: Progress | None = None) -> RunResults
 
 def rescore(store: Store, run_id: str, profile: Profile, as_of: date,
             out: Path | None = None,
-            column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None) -> RunResults:
+            column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None,
+            lexicons: LexiconSet | None = None) -> RunResults:
     """Judge a stored run's snapshots again under `profile`, without any network access."""
     snaps = list(store.iter_snapshots(run_id))
-    ctx = context_for(profile, as_of, (s.site for s in snaps), column_overrides)
+    ctx = context_for(profile, as_of, (s.site for s in snaps), column_overrides, lexicons)
     site_results = []
     for snap in snaps:
         result = judge_and_score(snap, ctx, profile)

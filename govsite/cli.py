@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 
 from govsite import __version__
+from govsite.cli_monitor import monitor_app
 from govsite.collect import CollectSettings, parse_resolve
+from govsite.content.lexicon import LexiconError, load_user_lexicons
 from govsite.probes import ProbeFileError, load_probes_csv
 from govsite.profile import ProfileError, load_profile
 from govsite.progress import RichProgress, problems_table, summary_table, verdict_line
@@ -26,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
+app.add_typer(monitor_app, name="monitor")
 console = Console()
 DEFAULT_DB = "sqlite:///govsite.db"
 
@@ -69,11 +72,12 @@ def census(
     as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 YYYY-MM-DD; freshness windows count back from it. Default: today.")] = None,
     resolve: Annotated[list[str], typer.Option("--resolve", help="HOST[:PORT]=IP[:PORT]: send HOST's requests to that address, keeping Host header, SNI and URLs (like curl). Repeatable.")] = [],  # noqa: B006
     ca: Annotated[Path | None, typer.Option("--ca", help="Extra CA certificate (PEM) to trust, for intranets.")] = None,
-    probes: Annotated[Path | None, typer.Option("--probes", help="Availability history CSV (site_code,url,time,ok,elapsed_ms,status,error). Without it availability is not measured.")] = None,
+    probes: Annotated[str | None, typer.Option("--probes", help="Availability history: a CSV (site_code,url,time,ok,elapsed_ms,status,error) or the store URL `govsite monitor` wrote to (sqlite:///monitor.db, postgresql+psycopg://…). Without it availability is not measured.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Directory for results.json and report.html.")] = Path("out/census"),
     db: Annotated[str, typer.Option("--db", help="Store URL: sqlite:///file.db (default) or postgresql+psycopg://…")] = DEFAULT_DB,
     strict: Annotated[bool, typer.Option("--strict", help="Stop on any bad registry row instead of skipping it.")] = False,
     columns: Annotated[Path | None, typer.Option("--columns", help="Column override YAML (host → path → type/name/ignore); see docs/columns.md.")] = None,
+    lexicon: Annotated[list[Path], typer.Option("--lexicon", help="Extra content lexicon (YAML or TSV: serious errors, typo pairs, banned words, allow phrases); see docs/content.md. Repeatable.")] = [],  # noqa: B006
     max_pages: Annotated[int, typer.Option(help="Pages crawled per site at most.")] = CollectSettings.max_pages,
     max_depth: Annotated[int, typer.Option(help="Link depth from the home page.")] = CollectSettings.max_depth,
     host_concurrency: Annotated[int, typer.Option(help="Requests in flight per host at most.")] = CollectSettings.host_concurrency,
@@ -92,7 +96,10 @@ def census(
         govsite census --sites sites.csv --as-of 2026-11-23 \\
             --resolve www.hdq.gov.cn=10.0.0.5:8080 --out out/2026Q4
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from govsite.census import CensusPlan, run_census
+    from govsite.monitor.history import open_probes
     from govsite.registry import RegistryError, load_registry
 
     try:
@@ -103,13 +110,15 @@ def census(
         console.print(f"[yellow]名录错误[/] {err}")
     if not loaded.sites:
         raise _fail("名录中没有可普查的网站")
+    day = _as_of(as_of)
     try:
         for spec in resolve:
             parse_resolve(spec)
         prof = load_profile(profile)
-        history = load_probes_csv(probes) if probes else None
+        history = open_probes(probes, as_of=day, options=prof.options) if probes else None
         overrides = load_overrides(columns) if columns else {}
-    except (ValueError, ProfileError, ProbeFileError, OSError) as exc:
+        lexicons = load_user_lexicons(lexicon)
+    except (ValueError, ProfileError, ProbeFileError, OSError, SQLAlchemyError) as exc:
         raise _fail(str(exc)) from None
     if ca is not None and not ca.is_file():
         raise _fail(f"--ca {ca}: 文件不存在")
@@ -119,10 +128,10 @@ def census(
         host_interval_s=host_interval, site_concurrency=site_concurrency, timeout_s=timeout,
         obey_robots=robots)
     plan = CensusPlan(
-        sites=loaded.sites, profile=prof, as_of=_as_of(as_of), store=_open_store(db),
-        settings=settings, out=out, probes=history, column_overrides=overrides,
+        sites=loaded.sites, profile=prof, as_of=day, store=_open_store(db),
+        settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,
         options={"sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
-                 "max_pages": max_pages, "version": __version__},
+                 "lexicons": [str(p) for p in lexicon], "max_pages": max_pages, "version": __version__},
     )
     console.print(f"普查 {len(plan.sites)} 个网站，指标体系 {prof.name_zh}，监测时间点 {plan.as_of}")
     with RichProgress(console, len(plan.sites)) as progress:
@@ -138,6 +147,7 @@ def rescore(
     out: Annotated[Path | None, typer.Option("--out", help="Directory for the new results.json and report.html.")] = None,
     db: Annotated[str, typer.Option("--db", help="Store URL of the run.")] = DEFAULT_DB,
     columns: Annotated[Path | None, typer.Option("--columns", help="Column override YAML; see docs/columns.md.")] = None,
+    lexicon: Annotated[list[Path], typer.Option("--lexicon", help="Extra content lexicon (YAML or TSV); see docs/content.md. Repeatable.")] = [],  # noqa: B006
 ) -> None:
     """Judge a stored census again — new profile, new rules — without touching the network.
 
@@ -152,11 +162,12 @@ def rescore(
     try:
         prof = load_profile(profile)
         overrides = load_overrides(columns) if columns else {}
-    except (ProfileError, OverrideError) as exc:
+        lexicons = load_user_lexicons(lexicon)
+    except (ProfileError, OverrideError, LexiconError) as exc:
         raise _fail(str(exc)) from None
     result = do_rescore(store, info.id, prof, _as_of(as_of) if as_of else info.as_of,
                         out=out or Path("out") / f"rescore-{info.id}-{prof.id}",
-                        column_overrides=overrides)
+                        column_overrides=overrides, lexicons=lexicons)
     _print_summary(result, out or Path("out") / f"rescore-{info.id}-{prof.id}")
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import typer.core
 import typer.main
 
 from govsite.cli import app
@@ -29,11 +32,20 @@ def test_every_rule_is_documented_with_all_sections() -> None:
         assert reg.meta.name_zh and reg.meta.tags and reg.meta.help_zh, reg.meta.id
 
 
+def _commands(group: typer.core.TyperGroup, prefix: str = "govsite") -> Iterator[tuple[str, Any]]:
+    """Every command with its full name, subcommands of groups (`govsite monitor status`) too."""
+    for name, command in group.commands.items():
+        yield f"{prefix} {name}", command
+        if isinstance(command, typer.core.TyperGroup):
+            yield from _commands(command, f"{prefix} {name}")
+
+
 def test_every_command_and_option_is_in_commands_md() -> None:
     text = (DOCS / "commands.md").read_text(encoding="utf-8")
     group = typer.main.get_command(app)
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        assert f"## govsite {name}" in text, name
+    assert isinstance(group, typer.core.TyperGroup)
+    for name, command in _commands(group):
+        assert f"## {name}" in text, name
         for param in command.params:
             for opt in param.opts:
                 if opt.startswith("--") and opt != "--help":

@@ -91,11 +91,15 @@ class MapResolver(AbstractResolver):
     """Answers mapped hosts from the rules and everything else from the system resolver."""
 
     def __init__(self, rules: list[ResolveRule]) -> None:
-        self._rules = rules
+        # Indexed by host: a monitor maps tens of thousands of virtual hosts, and a linear
+        # scan per connection would cost more than the connection.
+        self._rules: dict[str, list[ResolveRule]] = {}
+        for rule in rules:
+            self._rules.setdefault(rule.host, []).append(rule)
         self._fallback = DefaultResolver()
 
     def _match(self, host: str, port: int) -> ResolveRule | None:
-        candidates = [r for r in self._rules if r.host == host and r.port in (port, None)]
+        candidates = [r for r in self._rules.get(host, ()) if r.port in (port, None)]
         # A port-specific rule beats a host-wide one, as the narrower statement of intent.
         candidates.sort(key=lambda r: r.port is None)
         return candidates[0] if candidates else None

@@ -9,11 +9,13 @@ missing or mistyped value becomes None (shown as "—"), never a crash of the wh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from govsite.results import SiteResult
 
 __all__ = [
+    "AvailabilityFacts",
     "ColumnFacts",
     "GuideFacts",
     "HomeFacts",
@@ -55,6 +57,7 @@ HOME_ALLOWED_DAYS = 14
 # column.stale/blank, update.home_stale, interaction.*, service.none/guide_incomplete,
 # search.unavailable).
 SECTION_OF_RULE = (
+    ("availability.", "availability"),
     ("column.", "columns"),
     ("update.home", "home"),
     ("interaction.", "messages"),
@@ -62,12 +65,58 @@ SECTION_OF_RULE = (
     ("search.", "search"),
 )
 SECTION_ZH = {
+    "availability": "可用性监测",
     "home": "首页更新",
     "columns": "栏目",
     "messages": "互动交流",
     "guides": "办事指南",
     "search": "站内搜索",
 }
+
+
+AVAILABILITY_STATUS = {
+    "ok": Label("正常", "ok"),
+    "failing": Label("有打不开的情况", "bad"),
+    "veto": Label("达到否决标准", "bad"),
+    "not_measured": Label("未测", "muted"),
+}
+# China Standard Time: the window and the worst hours are shown as the 监测时间点 is given.
+CST = timezone(timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class HourFacts:
+    hour: str  # "03:00–04:00"
+    probes: int | None
+    failures: int | None
+
+
+@dataclass(frozen=True)
+class ErrorCount:
+    name: str
+    count: int | None
+
+
+@dataclass(frozen=True)
+class AvailabilityFacts:
+    """可用性监测: the rule window's probes, as `rules/availability.py` counted them."""
+
+    window: str | None  # "2026-11-17 至 2026-11-23"
+    probes: int | None
+    failures: int | None
+    blocked: int | None
+    ratio: str | None  # "4.29%"
+    veto_ratio: str | None  # "5%"
+    status: Label | None
+    why: str | None
+    errors: list[ErrorCount]
+    worst_hours: list[HourFacts]
+    ratio_sort: float  # for the fleet table: -1 when not measured
+
+    @property
+    def fleet_text(self) -> str:
+        """The fleet table's cell: the ratio, or 未测 when the window was too thin."""
+        return "未测" if self.ratio_sort < 0 or self.ratio is None else self.ratio
 
 
 @dataclass(frozen=True)
@@ -148,6 +197,7 @@ class SearchFacts:
 class SiteFacts:
     """The facts sections a site has; None for each one it lacks (then it is not shown)."""
 
+    availability: AvailabilityFacts | None
     home: HomeFacts | None
     columns: ColumnsFacts | None
     messages: MessageFacts | None
@@ -171,6 +221,7 @@ class VetoReason:
 def site_facts(site: SiteResult) -> SiteFacts:
     facts = site.facts if isinstance(site.facts, dict) else {}
     return SiteFacts(
+        availability=_availability(facts.get("availability")),
         home=_home(facts.get("home")),
         columns=_columns(facts.get("columns")),
         messages=_messages(facts.get("messages")),
@@ -200,6 +251,45 @@ def veto_reasons(site: SiteResult) -> list[VetoReason]:
 
 
 # ---------------------------------------------------------------------------- sections
+
+
+def _availability(value: Any) -> AvailabilityFacts | None:
+    if not isinstance(value, dict) or not value:
+        return None
+    ratio, veto = _float(value.get("ratio")), _float(value.get("veto_ratio"))
+    errors = value.get("errors")
+    hours = value.get("worst_hours")
+    status = _str(value.get("status"))
+    return AvailabilityFacts(
+        window=_window(value.get("window_start"), value.get("window_end")),
+        probes=_int(value.get("probes")),
+        failures=_int(value.get("failures")),
+        blocked=_int(value.get("blocked")),
+        ratio=None if ratio is None else f"{100 * ratio:.2f}%",
+        veto_ratio=None if veto is None else f"{100 * veto:g}%",
+        status=AVAILABILITY_STATUS.get(status or ""),
+        why=_str(value.get("why")),
+        errors=[ErrorCount(str(k), _int(v)) for k, v in errors.items()]
+        if isinstance(errors, dict) else [],
+        worst_hours=[
+            HourFacts(hour=f"{h:02d}:00–{(h + 1) % 24:02d}:00", probes=_int(row.get("probes")),
+                      failures=_int(row.get("failures")))
+            for row in (hours if isinstance(hours, list) else [])
+            if isinstance(row, dict) and isinstance(h := row.get("hour"), int)
+            and not isinstance(h, bool) and 0 <= h < 24
+        ],
+        ratio_sort=-1 if ratio is None or status == "not_measured" else ratio,
+    )
+
+
+def _window(start: Any, end: Any) -> str | None:
+    """The window as the China-time days it covers (end is exclusive midnight)."""
+    try:
+        first = datetime.fromisoformat(str(start)).astimezone(CST).date()
+        last = (datetime.fromisoformat(str(end)).astimezone(CST) - timedelta(seconds=1)).date()
+    except (TypeError, ValueError):
+        return None
+    return f"{first.isoformat()} 至 {last.isoformat()}"
 
 
 def _home(value: Any) -> HomeFacts | None:

@@ -2,6 +2,7 @@
 
 from govsite.rules import (  # noqa: F401
     availability,
+    content,
     domain,
     footer,
     freshness,

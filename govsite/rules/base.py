@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from govsite.content.lexicon import LexiconSet
 from govsite.findings import Finding, NotMeasuredNote
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
@@ -77,12 +78,17 @@ class RegisteredRule:
 
 @dataclass
 class RuleContext:
-    """What a rule may know besides the snapshot: the 监测时间点, the registry, options."""
+    """What a rule may know besides the snapshot: the 监测时间点, the registry, options.
+
+    `lexicons` holds the user's `--lexicon` additions to the content checks' built-in lists
+    (empty: the built-in lists alone).
+    """
 
     as_of: date
     registry: dict[str, Site] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     column_overrides: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    lexicons: LexiconSet = field(default_factory=LexiconSet)
 
     def option(self, meta: RuleMeta, name: str) -> Any:
         """A rule option: the profile's override if any, else the rule's default."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govsite.rules.availability import availability_facts
 from govsite.rules.base import RuleContext
 from govsite.rules.columns import site_columns
 from govsite.rules.freshness import HOME_STALE, newest_home_item
@@ -20,9 +21,15 @@ from govsite.snapshot import SiteSnapshot
 
 
 def site_facts(snap: SiteSnapshot, ctx: RuleContext) -> dict[str, Any]:
-    """Columns, home freshness, messages, guides and search, for a crawled site."""
+    """Availability for a site with probe history; columns, home freshness, messages,
+    guides and search for a crawled site.
+
+    Availability comes from the monitor's probes, not the crawl, so it is there even for a
+    site the census itself could not get into.
+    """
+    availability = availability_facts(snap, ctx)
     if snap.blocked or snap.home is None or snap.home.html is None:
-        return {}
+        return {"availability": availability} if availability is not None else {}
     newest, items, navigation_only = newest_home_item(snap, ctx)
     window = int(ctx.option(HOME_STALE, "window_days"))
     age = (ctx.as_of - newest.date).days if newest and newest.date else None
@@ -50,4 +57,6 @@ def site_facts(snap: SiteSnapshot, ctx: RuleContext) -> dict[str, Any]:
     outcome = search_outcome(snap)
     if outcome is not None:
         facts["search"] = {k: v for k, v in outcome.items() if k != "excerpt"}
+    if availability is not None:
+        facts["availability"] = availability
     return facts

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -197,3 +198,34 @@ class FindingRow(Base):
     target: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]]
+
+
+class ProbeRow(Base):
+    """One availability probe (`govsite monitor`, or history imported from CSV).
+
+    Keyed by target and schedule slot, so a monitor restarted after a crash can never store
+    two probes for one slot, and importing the same file twice adds nothing. Indexed by
+    (site_code, time): a census reads one site's week at a time. Not tied to a run: probes
+    are gathered continuously, and every census picks the window it needs.
+    """
+
+    __tablename__ = "probes"
+    __table_args__ = (Index("ix_probes_site_code_time", "site_code", "time"),)
+
+    site_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    slot: Mapped[datetime] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    time: Mapped[datetime]
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(String(64))
+    elapsed_ms: Mapped[float | None]
+    dns_ms: Mapped[float | None]
+    connect_ms: Mapped[float | None]
+    tls_ms: Mapped[float | None]
+    ttfb_ms: Mapped[float | None]
+    bytes: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from govsite.findings import Finding, NotMeasuredNote
+from govsite.probes import ProbeRecord
 from govsite.results import Deduction, SiteResult
 from govsite.sites import Site
-from govsite.store.models import FindingRow, Result, RunSite
+from govsite.store.models import FindingRow, ProbeRow, Result, RunSite
 
 
 def site_row(run_id: str, site: Site) -> RunSite:
@@ -114,3 +115,21 @@ def site_result_from_rows(row: Result, site: RunSite, findings: list[Finding]) -
         stats=dict(row.stats),
         facts=dict(row.facts or {}),
     )
+
+
+# Every column of `probes` a record carries (the key and `source` are set apart).
+PROBE_FIELDS = ("kind", "time", "ok", "status", "error", "elapsed_ms", "dns_ms", "connect_ms",
+                "tls_ms", "ttfb_ms", "bytes", "attempts", "detail")
+
+
+def probe_values(record: ProbeRecord, source: str) -> dict[str, object]:
+    """A probe as the column values of one `probes` row (for a bulk insert)."""
+    values: dict[str, object] = {name: getattr(record, name) for name in PROBE_FIELDS}
+    values.update(site_code=record.site_code, url=record.url, slot=record.slot_time,
+                  detail=record.detail[:2000], source=source)
+    return values
+
+
+def probe_from_row(row: ProbeRow) -> ProbeRecord:
+    return ProbeRecord(site_code=row.site_code, url=row.url, slot=row.slot,
+                       **{name: getattr(row, name) for name in PROBE_FIELDS})

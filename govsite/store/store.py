@@ -1,4 +1,4 @@
-"""The store: runs, their sites, snapshots and results, in SQLite or PostgreSQL.
+"""The store: runs, their sites, snapshots and results, and probes, in SQLite or PostgreSQL.
 
 `Store` is the only door to the database; every method opens and closes its own short
 transaction, so one instance can be shared by the threads of one asyncio process (call it
@@ -39,6 +39,7 @@ from govsite.store.models import (
     RunSite,
     Snapshot,
 )
+from govsite.store.probe_store import ProbeStoreMixin
 
 MIGRATIONS = "govsite.store:migrations"
 
@@ -57,8 +58,11 @@ class RunInfo:
     counts: dict[str, Any]
 
 
-class Store:
-    """Runs, sites, snapshots and results. Call `migrate()` once before first use."""
+class Store(ProbeStoreMixin):
+    """Runs, sites, snapshots, results and availability probes (`ProbeStoreMixin`).
+
+    Call `migrate()` once before first use.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -14,7 +14,7 @@ from govsite.store import Store
 from govsite.store.models import Base
 from govsite.store.store import MIGRATIONS
 
-TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings"}
+TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings", "probes"}
 
 
 def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
@@ -25,7 +25,7 @@ def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
         assert set(inspect(store.engine).get_table_names()) == TABLES | {"alembic_version"}
         with store.engine.connect() as conn:
             assert conn.execute(text("select version_num from alembic_version")).all() == [
-                ("0002",)
+                ("0003_probes",)
             ]
 
 
@@ -139,3 +139,23 @@ def test_downgrade_to_0001_drops_facts_and_keeps_every_row(store_url: str) -> No
             for table in ("results", "findings"):
                 reflected = Table(table, MetaData(), autoload_with=conn)
                 assert conn.scalar(select(func.count()).select_from(reflected)) == 1
+
+
+def test_0003_adds_probes_beside_stored_runs_and_downgrades_cleanly(store_url: str) -> None:
+    from govsite.probes import ProbeRecord
+
+    with Store(store_url) as store:
+        _alembic(store, "upgrade", "0001")
+        _insert_0001_result(store)
+        _alembic(store, "upgrade", "0002")
+        assert "probes" not in inspect(store.engine).get_table_names()
+        store.migrate()
+        indexes = {i["name"]: i["column_names"] for i in inspect(store.engine).get_indexes("probes")}
+        assert indexes["ix_probes_site_code_time"] == ["site_code", "time"]
+        moment = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+        assert store.add_probes([ProbeRecord("1101050001", "http://www.bjchy.gov.cn/", moment,
+                                             ok=True)]) == 1
+        assert store.load_results("20261123-020000-a1b2c3", "gb2019")[0]["score"] == 86.5
+        _alembic(store, "downgrade", "0002")
+        assert "probes" not in inspect(store.engine).get_table_names()
+        assert len(store.load_results("20261123-020000-a1b2c3", "gb2019")) == 1

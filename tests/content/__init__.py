@@ -1,0 +1,1 @@
+"""Tests of the content checks (govsite.content and the content.* rules)."""
