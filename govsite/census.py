@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from govsite.profile import Profile
 from govsite.report.html_report import write_report_html
 from govsite.report.json_report import write_results_json
 from govsite.results import RunResults, SiteResult
+from govsite.review import Review, apply_reviews
 from govsite.rules.base import RuleContext, all_rules, judge
 from govsite.rules.facts import site_facts
 from govsite.score import score_site
@@ -77,12 +78,19 @@ def context_for(profile: Profile, as_of: date, registry: Iterable[Site],
                        lexicons=lexicons or LexiconSet())
 
 
-def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile) -> SiteResult:
-    """Rules, then the profile: the part of a census that rescore repeats."""
+def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile,
+                    reviews: Sequence[Review] = ()) -> SiteResult:
+    """Rules, then reviewers' decisions, then the profile: what rescore repeats.
+
+    A finding a reviewer marked false positive is left out before scoring, so it costs no
+    points; how many were left out is kept in the stats and listed in the facts.
+    """
     rules = all_rules()
     if snap.site.status != "running":
         rules = [r for r in rules if r.meta.family == "registry"]
     judgement = judge(snap, ctx, rules)
+    reviewed = apply_reviews(snap.site.site_code, judgement.findings, list(reviews))
+    judgement.findings = reviewed.findings
     wanted = profile.rule_ids()
     for rule_id in sorted(wanted - {r.meta.id for r in all_rules()}):
         judgement.unmeasured_rules[rule_id] = "本版本尚未实现该检查"
@@ -90,16 +98,22 @@ def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile) -> S
         "pages": snap.stats.get("pages", len(snap.pages)),
         "links": snap.stats.get("links", len(snap.checks)),
         "seconds": snap.stats.get("seconds", 0.0),
+        "suppressed": len(reviewed.suppressed),
     }
     result = score_site(snap.site, judgement, profile, blocked=snap.blocked,
                         blocked_detail=snap.blocked_detail, stats=stats)
     if snap.site.status == "running":
         result.facts = site_facts(snap, ctx)
+    if reviewed.suppressed:
+        result.facts["suppressed"] = [
+            {"rule": f.rule, "url": f.url, "target": f.target, "detail": f.detail,
+             "review": r.to_json()} for f, r in reviewed.suppressed]
     return result
 
 
 async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> list[SiteResult]:
     ctx = context_for(plan.profile, plan.as_of, plan.sites, plan.column_overrides, plan.lexicons)
+    reviews = plan.store.list_reviews()
     results: dict[str, SiteResult] = {}
     gate = asyncio.Semaphore(plan.settings.site_concurrency)
 
@@ -115,7 +129,7 @@ async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> lis
                 if plan.probes is not None:
                     snap.probes = [p.to_json() for p in plan.probes.for_site(site.site_code)]
                 plan.store.save_snapshot(run_id, snap)
-                result = judge_and_score(snap, ctx, plan.profile)
+                result = judge_and_score(snap, ctx, plan.profile, reviews)
                 plan.store.save_result(run_id, plan.profile.id, result)
                 results[site.site_code] = result
                 progress.site_done(site, result)
@@ -150,9 +164,10 @@ def rescore(store: Store, run_id: str, profile: Profile, as_of: date,
     """Judge a stored run's snapshots again under `profile`, without any network access."""
     snaps = list(store.iter_snapshots(run_id))
     ctx = context_for(profile, as_of, (s.site for s in snaps), column_overrides, lexicons)
+    reviews = store.list_reviews()
     site_results = []
     for snap in snaps:
-        result = judge_and_score(snap, ctx, profile)
+        result = judge_and_score(snap, ctx, profile, reviews)
         store.save_result(run_id, profile.id, result)
         site_results.append(result)
     run = RunResults(profile=profile.id, profile_name_zh=profile.name_zh,

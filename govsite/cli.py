@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 
 from govsite import __version__
+from govsite.cli_common import DEFAULT_DB, fail, open_store
 from govsite.cli_monitor import monitor_app
+from govsite.cli_review import review_app
 from govsite.collect import CollectSettings, parse_resolve
 from govsite.content.lexicon import LexiconError, load_user_lexicons
 from govsite.probes import ProbeFileError, load_probes_csv
@@ -29,13 +31,12 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(monitor_app, name="monitor")
+app.add_typer(review_app, name="review")
 console = Console()
-DEFAULT_DB = "sqlite:///govsite.db"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]错误：[/]{message}")
-    return typer.Exit(code)
+    return fail(console, message, code)
 
 
 def _as_of(text: str | None) -> date:
@@ -45,14 +46,6 @@ def _as_of(text: str | None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise _fail(f"--as-of 应为 YYYY-MM-DD，收到 {text!r}") from None
-
-
-def _open_store(db: str):  # noqa: ANN202  (Store is imported lazily: keeps --help fast)
-    from govsite.store.store import Store
-
-    store = Store(db)
-    store.migrate()
-    return store
 
 
 def _print_summary(run: RunResults, out: Path | None) -> None:
@@ -128,7 +121,7 @@ def census(
         host_interval_s=host_interval, site_concurrency=site_concurrency, timeout_s=timeout,
         obey_robots=robots)
     plan = CensusPlan(
-        sites=loaded.sites, profile=prof, as_of=day, store=_open_store(db),
+        sites=loaded.sites, profile=prof, as_of=day, store=open_store(db),
         settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,
         options={"sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
                  "lexicons": [str(p) for p in lexicon], "max_pages": max_pages, "version": __version__},
@@ -155,7 +148,7 @@ def rescore(
     """
     from govsite.census import rescore as do_rescore
 
-    store = _open_store(db)
+    store = open_store(db)
     info = store.get_run(run) if run else store.latest_run()
     if info is None:
         raise _fail(f"store {db} has no run {run or ''}".strip())
@@ -200,7 +193,7 @@ def demo(
                                        host_interval_s=0.02, host_concurrency=4)
         plan = CensusPlan(
             sites=loaded.sites, profile=load_profile("gb2019"), as_of=day,
-            store=_open_store(f"sqlite:///{db_path}"), settings=settings, out=out,
+            store=open_store(f"sqlite:///{db_path}"), settings=settings, out=out,
             probes=load_probes_csv(files["probes"]), options={"demo": True},
         )
         with RichProgress(console, len(plan.sites)) as progress:

@@ -20,6 +20,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from govsite.cli_common import DEFAULT_DB, fail, open_store
+
 monitor_app = typer.Typer(
     help="可用性监测 — probe every registered home page on an even schedule, store each probe "
     "with its timings, alert when a site goes down and when it recovers. A census then reads "
@@ -30,8 +32,6 @@ monitor_app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
-# The same default store as `govsite census`, so `--probes sqlite:///govsite.db` finds it.
-DEFAULT_DB = "sqlite:///govsite.db"
 SMTP_PORT = 25
 STATUS_LIMIT = 50
 
@@ -62,8 +62,7 @@ Strict = Annotated[bool, typer.Option("--strict", help="Stop on any bad registry
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[red]错误：[/]{message}", soft_wrap=True)
-    return typer.Exit(code)
+    return fail(err_console, message, code)
 
 
 def _duration(option: str, text: str) -> timedelta:
@@ -76,14 +75,6 @@ def _duration(option: str, text: str) -> timedelta:
     if span <= timedelta(0):
         raise _fail(f"{option} must be positive")
     return span
-
-
-def _open_store(db: str) -> Any:
-    from govsite.store.store import Store
-
-    store = Store(db)
-    store.migrate()
-    return store
 
 
 @monitor_app.callback(invoke_without_command=True)
@@ -182,7 +173,7 @@ def _run(*, sites: Path | None, db: str, interval: str, jitter: bool, timeout: s
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("govsite.monitor").setLevel(logging.INFO)
-    store = _open_store(db)
+    store = open_store(db)
     spacing = settings.interval.total_seconds() / len(targets)
     console.print(f"可用性监测：{len(targets)} 个目标，每 {interval} 一轮，约每 {spacing:.3g} 秒一次探测；"
                   f"存储 {db}；告警 {len(alerter.sinks)} 个通道。按 Ctrl-C 或发送 SIGTERM 停止。",
@@ -267,7 +258,7 @@ def status(
         # Figures as they stood at the end of that day (also what a compressed demo needs).
         now = min(now, datetime.combine(day + timedelta(days=1), datetime.min.time(), CST))
     registry = load_registry(sites).sites if sites else []
-    rows = fleet_stats(_open_store(db), now=now, as_of=day, sites=registry,
+    rows = fleet_stats(open_store(db), now=now, as_of=day, sites=registry,
                        site_codes=site or None)
     if not rows:
         console.print("存储中没有探测记录。")
@@ -359,7 +350,7 @@ def import_(
     if not file.is_file():
         raise _fail(f"{file}: 文件不存在")
     try:
-        result = import_csv(_open_store(db), file)
+        result = import_csv(open_store(db), file)
     except ProbeFileError as exc:
         for problem in str(exc).splitlines():
             err_console.print(f"[red]探测记录错误[/] {problem}", soft_wrap=True)
@@ -389,7 +380,7 @@ def export(
     start = datetime.combine(_date("--since", since), datetime.min.time(), CST) if since else None
     end = (datetime.combine(_date("--until", until) + timedelta(days=1), datetime.min.time(), CST)
            if until else None)
-    store = _open_store(db)
+    store = open_store(db)
     options = {"start": start, "end": end, "site_codes": site or None, "kind": kind}
     if str(out) == "-":
         count = export_csv(store, sys.stdout, **options)

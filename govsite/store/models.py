@@ -198,6 +198,32 @@ class FindingRow(Base):
     target: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]]
+    review: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+
+
+class ReviewRow(Base):
+    """A reviewer's decision on findings (govsite.review.Review): confirmed, or a false
+    positive that acts as an allow-list entry for one site or for all of them.
+
+    Kept apart from any run: an allow-list outlives the census it was made in and is honoured
+    by every later census and rescore.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_rule", "rule"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule: Mapped[str] = mapped_column(String(128))
+    verdict: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(16))
+    site_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    target: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewer: Mapped[str] = mapped_column(String(255))
+    run_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime]
 
 
 class ProbeRow(Base):

@@ -76,6 +76,7 @@ def finding_rows(run_id: str, profile: str, result: SiteResult) -> list[FindingR
             target=f.target,
             detail=f.detail,
             evidence=dict(f.evidence),
+            review=f.review,
         )
         for idx, f in enumerate(result.findings)
     ]
@@ -88,6 +89,7 @@ def finding_from_row(row: FindingRow) -> Finding:
         detail=row.detail,
         target=row.target,
         evidence=dict(row.evidence),
+        review=row.review,
     )
 
 

@@ -40,6 +40,7 @@ from govsite.store.models import (
     Snapshot,
 )
 from govsite.store.probe_store import ProbeStoreMixin
+from govsite.store.review_store import ReviewStoreMixin
 
 MIGRATIONS = "govsite.store:migrations"
 
@@ -58,7 +59,7 @@ class RunInfo:
     counts: dict[str, Any]
 
 
-class Store(ProbeStoreMixin):
+class Store(ProbeStoreMixin, ReviewStoreMixin):
     """Runs, sites, snapshots, results and availability probes (`ProbeStoreMixin`).
 
     Call `migrate()` once before first use.

@@ -14,7 +14,7 @@ from govsite.store import Store
 from govsite.store.models import Base
 from govsite.store.store import MIGRATIONS
 
-TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings", "probes"}
+TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings", "probes", "reviews"}
 
 
 def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
@@ -25,7 +25,7 @@ def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
         assert set(inspect(store.engine).get_table_names()) == TABLES | {"alembic_version"}
         with store.engine.connect() as conn:
             assert conn.execute(text("select version_num from alembic_version")).all() == [
-                ("0003_probes",)
+                ("0004_reviews",)
             ]
 
 
@@ -158,4 +158,27 @@ def test_0003_adds_probes_beside_stored_runs_and_downgrades_cleanly(store_url: s
         assert store.load_results("20261123-020000-a1b2c3", "gb2019")[0]["score"] == 86.5
         _alembic(store, "downgrade", "0002")
         assert "probes" not in inspect(store.engine).get_table_names()
-        assert len(store.load_results("20261123-020000-a1b2c3", "gb2019")) == 1
+        # The models now describe a later schema; count the stored result directly.
+        with store.engine.connect() as conn:
+            assert conn.scalar(text("select count(*) from results")) == 1
+
+
+def test_0004_adds_reviews_and_keeps_stored_findings(store_url: str) -> None:
+    from govsite.review import VERDICT_FALSE_POSITIVE, Review
+
+    with Store(store_url) as store:
+        _alembic(store, "upgrade", "0001")
+        _insert_0001_result(store)
+        _alembic(store, "upgrade", "0003_probes")
+        assert "reviews" not in inspect(store.engine).get_table_names()
+        store.migrate()
+        (result,) = store.load_site_results("20261123-020000-a1b2c3", "gb2019")
+        assert result.findings and all(f.review is None for f in result.findings)
+        review_id = store.add_review(Review(id=None, rule="content.typo", verdict=VERDICT_FALSE_POSITIVE,
+                                            reason="专有名词", site_code="1101050001", text="数聚"))
+        (stored,) = store.list_reviews()
+        assert (stored.id, stored.text, stored.reason) == (review_id, "数聚", "专有名词")
+        _alembic(store, "downgrade", "0003_probes")
+        assert "reviews" not in inspect(store.engine).get_table_names()
+        with store.engine.connect() as conn:
+            assert conn.scalar(text("select count(*) from findings")) >= 1
