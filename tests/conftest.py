@@ -1,4 +1,4 @@
-"""Store fixtures: every store test runs on SQLite and on PostgreSQL.
+"""Fixtures shared by every test package: real stores on SQLite and on PostgreSQL.
 
 PostgreSQL is taken from GOVSITE_TEST_PG_URL (default: the local trust-auth server). Each
 test gets its own schema, dropped afterwards. When the server is missing the PostgreSQL
@@ -46,6 +46,7 @@ def _pg_schema() -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store URL on each database: tests using it run twice."""
     if request.param == "sqlite":
         yield sqlite_url(tmp_path / "nested" / "store.db")
     else:
