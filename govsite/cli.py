@@ -78,6 +78,10 @@ def census(
     site_concurrency: Annotated[int, typer.Option(help="Sites crawled at once.")] = CollectSettings.site_concurrency,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = CollectSettings.timeout_s,
     robots: Annotated[bool, typer.Option("--robots/--no-robots", help="Obey robots.txt (default: obey).")] = True,
+    security: Annotated[bool, typer.Option("--security/--no-security", help="Run the passive security probe (TLS, headers, a fixed list of paths; docs/security.md).")] = True,
+    browser: Annotated[bool, typer.Option("--browser", help="Also open sampled pages in headless Chromium: axe-core accessibility checks, home-page screenshot, 375 px render (docs/accessibility.md).")] = False,
+    browser_pages: Annotated[int, typer.Option("--browser-pages", help="Pages per site opened in the browser with --browser (home first).")] = CollectSettings.browser_pages,
+    chromium: Annotated[str, typer.Option("--chromium", help="Chromium executable for --browser.")] = CollectSettings.chromium_path,
 ) -> None:
     """Audit every site of a registry: crawl once, judge with rules, score by profile.
 
@@ -119,7 +123,8 @@ def census(
         CollectSettings(), resolve=tuple(resolve), ca_file=str(ca) if ca else None,
         max_pages=max_pages, max_depth=max_depth, host_concurrency=host_concurrency,
         host_interval_s=host_interval, site_concurrency=site_concurrency, timeout_s=timeout,
-        obey_robots=robots)
+        obey_robots=robots, probe_security=security, browser=browser, browser_pages=browser_pages,
+        chromium_path=chromium)
     plan = CensusPlan(
         sites=loaded.sites, profile=prof, as_of=day, store=open_store(db),
         settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,

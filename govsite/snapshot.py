@@ -156,6 +156,34 @@ class SiteSnapshot:
          "query_source": str | None,  # the page whose title became the query
          "page": dict | None}       # `Page.to_json()` of the answer: results, error or the
                                     # linked search page when it had no form to submit
+
+    `security` records the passive security probe (`collect/security.py`), None when it did
+    not run (same cases as `search`, or a snapshot older than the probe):
+
+        {"host": str, "origin": str,   # the home host; the origin sensitive paths were asked on
+         "tls": {"tried": str, "address": str, "handshake": bool, "verified": bool,
+                 "verify_error": str | None,  # OpenSSL's reason when verification failed
+                 "error": str | None,         # why no handshake completed at all
+                 "cert": {"subject", "subject_cn", "san", "issuer", "self_issued",
+                          "not_before", "not_after"} | None},
+         "https_home": {"url", "final_url", "status", "error", "headers", "tls_error"} | None,
+         "http_redirects_to_https": bool | None,
+         "paths": [{"path", "url", "kind": "file" | "dir", "expected": [marker names],
+                    "status", "error", "final_url", "content_type",
+                    "head": str,              # first 512 bytes, text-safe
+                    "markers": [str],         # content markers found (collect/security.py)
+                    "soft404": bool}]}        # matched the site's soft-404 fingerprint
+
+    `browser` records the opt-in `--browser` pass (`collect/browser.py`), None when it did not
+    run (not asked for, site blocked, or an older snapshot):
+
+        {"error": None | "chromium_missing" | "playwright_missing" | "axe_missing"
+                  | "launch_failed",   # set: nothing below was measured
+         "detail": str, "tags": [axe tags run],
+         "pages": [{"url", "error", "violations": [{"id", "impact", "help", "tags", "wcag",
+                    "node_count", "nodes": [{"target", "html", "impact"}]}]}],  # ≤20 nodes
+         "screenshot": {"url", "mime", "width", "height", "bytes", "data": base64} | None,
+         "mobile": {"url", "width": 375, "scroll_width", "overflow": bool} | None}
     """
 
     site: Site
@@ -170,6 +198,8 @@ class SiteSnapshot:
     stats: dict[str, Any] = field(default_factory=dict)
     probes: list[dict[str, Any]] | None = None
     search: dict[str, Any] | None = None
+    security: dict[str, Any] | None = None
+    browser: dict[str, Any] | None = None
     # Derived views (the site's columns, its messages) computed once by the rules that share
     # them; never serialised, so a stored snapshot is only what was collected.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -189,6 +219,8 @@ class SiteSnapshot:
             "stats": self.stats,
             "probes": self.probes,
             "search": self.search,
+            "security": self.security,
+            "browser": self.browser,
         }
 
     @classmethod
@@ -210,6 +242,8 @@ class SiteSnapshot:
             stats=dict(data.get("stats", {})),
             probes=data.get("probes"),
             search=data.get("search"),
+            security=data.get("security"),
+            browser=data.get("browser"),
         )
 
     def dumps(self) -> bytes:

@@ -12,6 +12,10 @@ that politeness and caching hold across all sites collected in that run. For eac
 4. Every distinct link target of the crawled pages is checked.
 5. The site's own search is tried once (`search.py`); its answer is kept apart from the
    crawled pages, so the crawl and the link checks are the same with or without it.
+6. The passive security probe (`security.py`): TLS certificate, https headers and a short,
+   fixed list of sensitive paths, all through the same host slots and robots cache.
+7. Opt-in (`--browser`): a sample of the crawled pages in one shared headless Chromium with
+   axe-core, a home-page screenshot and a 375 px render (`browser.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from urllib.parse import urljoin
 import aiohttp
 
 from govsite.collect import errors, soft404
+from govsite.collect.browser import BrowserAudit
 from govsite.collect.crawl import SiteCrawl, page_limits
 from govsite.collect.fetch import Fetcher, FetchStats, now_iso, ssl_contexts
 from govsite.collect.hosts import HostPool
@@ -34,6 +39,7 @@ from govsite.collect.parse import build_page
 from govsite.collect.resolve import MapResolver, parse_resolve
 from govsite.collect.robots import Robots
 from govsite.collect.search import SearchProbe
+from govsite.collect.security import SecurityProbe
 from govsite.collect.settings import CollectSettings
 from govsite.collect.sitemap import sitemap_seeds
 from govsite.collect.urls import host_of, is_fetched, looks_like_page, normalize_url
@@ -59,11 +65,13 @@ class Collector:
         self._resolve_rules = [parse_resolve(spec) for spec in settings.resolve]
         self._session: aiohttp.ClientSession | None = None
         self._sites = asyncio.Semaphore(max(1, settings.site_concurrency))
+        self._browser = BrowserAudit(settings, self._resolve_rules) if settings.browser else None
 
     async def __aenter__(self) -> Collector:
         verifying, lenient = ssl_contexts(self.settings.ca_file)
+        resolver = MapResolver(self._resolve_rules)
         connector = aiohttp.TCPConnector(
-            resolver=MapResolver(self._resolve_rules),
+            resolver=resolver,
             ssl=verifying,
             limit=MAX_CONNECTIONS,
             limit_per_host=0,  # the host pool decides per-host concurrency
@@ -76,9 +84,10 @@ class Collector:
             cookie_jar=aiohttp.CookieJar(unsafe=True),
             timeout=aiohttp.ClientTimeout(total=self.settings.timeout_s),
         )
+        pool = HostPool.from_settings(self.settings)
         self._fetcher = Fetcher(
             self._session,
-            HostPool.from_settings(self.settings),
+            pool,
             self.settings,
             verifying=verifying,
             lenient=lenient,
@@ -90,6 +99,17 @@ class Collector:
             self._fetcher, self._robots, max_body_bytes=self.settings.max_body_bytes
         )
         self._search = SearchProbe(self._fetcher, self._robots, limits=page_limits(self.settings))
+        # The probe shares the connector's resolver (so --resolve HOST:443= applies to its
+        # handshakes) and the pool (so its requests queue behind the crawl's on each host).
+        self._security = SecurityProbe(
+            self._fetcher,
+            self._robots,
+            pool,
+            resolver,
+            verifying=verifying,
+            lenient=lenient,
+            timeout_s=self.settings.timeout_s,
+        )
         return self
 
     async def __aexit__(
@@ -101,6 +121,8 @@ class Collector:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._browser is not None:
+            await self._browser.close()
 
     async def collect(
         self, site: Site, *, on_page: Callable[[str], None] | None = None
@@ -200,6 +222,10 @@ class Collector:
         snap.checks = await self._check_links(snap, crawl, scope, stats)
         if self.settings.probe_search:
             snap.search = await self._search.run(home, stats)
+        if self.settings.probe_security:
+            snap.security = await self._security.run(home, snap.soft404, stats)
+        if self._browser is not None:
+            snap.browser = await self._browser.run(snap)
 
     async def _check_links(
         self, snap: SiteSnapshot, crawl: SiteCrawl, scope: set[str], stats: FetchStats

@@ -42,6 +42,14 @@ DEFAULT_RETRIES = 2
 # site's "come back tomorrow" cannot stall a census.
 DEFAULT_MAX_RETRY_AFTER_S = 30.0
 
+# --browser: Debian's Chromium (never Playwright's download, which cannot be fetched here).
+DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
+# Assumption: home + the 栏目 pages one click away + a few articles show a site's templates;
+# each page costs a load and an axe run (~1 s), so 10 keeps the pass under a minute a site.
+DEFAULT_BROWSER_PAGES = 10
+# Pages open at once in the shared Chromium; bench/browser.py measures the trade-off.
+DEFAULT_BROWSER_CONCURRENCY = 2
+
 
 @dataclass(frozen=True)
 class CollectSettings:
@@ -52,6 +60,11 @@ class CollectSettings:
     name to `{"concurrency": int, "interval_s": float}` for hosts that need other manners.
     `probe_search` submits the site's own search (站内搜索) once, with the title of a recent
     article, after the crawl (`search.SearchProbe`); off, `snapshot.search` stays None.
+    `probe_security` runs the passive security probe after the crawl (`security.SecurityProbe`:
+    one TLS handshake, the https home page and a short fixed list of paths, docs/security.md);
+    off, `snapshot.security` stays None and the rules that need it are not measured.
+    `browser` (opt-in, CLI `--browser`) opens up to `browser_pages` sampled pages in headless
+    Chromium at `chromium_path` after the crawl and runs axe-core (`browser.BrowserAudit`).
     """
 
     user_agent: str = USER_AGENT
@@ -67,6 +80,11 @@ class CollectSettings:
     obey_robots: bool = True
     check_links: bool = True
     probe_search: bool = True
+    probe_security: bool = True
     resolve: tuple[str, ...] = ()
     ca_file: str | None = None
     host_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    browser: bool = False
+    chromium_path: str = DEFAULT_CHROMIUM_PATH
+    browser_pages: int = DEFAULT_BROWSER_PAGES
+    browser_concurrency: int = DEFAULT_BROWSER_CONCURRENCY

@@ -1,6 +1,8 @@
 """Rules: one module per family; importing this package registers every rule."""
 
 from govsite.rules import (  # noqa: F401
+    a11y,
+    a11y_browser,
     availability,
     content,
     domain,
@@ -9,7 +11,9 @@ from govsite.rules import (  # noqa: F401
     interaction,
     links,
     meta,
+    mobile,
     registry,
     search,
+    security,
     service,
 )

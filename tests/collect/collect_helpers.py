@@ -115,8 +115,10 @@ def html(title: str = "", body: str = "", head: str = "") -> str:
     )
 
 
-# Fast, test-friendly manners: no interval, short timeouts, one retry.
-FAST = {"host_interval_s": 0.0, "timeout_s": 3.0, "retries": 1}
+# Fast, test-friendly manners: no interval, short timeouts, one retry. The security probe
+# (its own requests to fixed paths) is off here so that tests counting the requests a crawl
+# makes see the crawl's alone; test_security_probe.py switches it on.
+FAST = {"host_interval_s": 0.0, "timeout_s": 3.0, "retries": 1, "probe_security": False}
 
 
 def settings(**overrides: Any) -> CollectSettings:

@@ -45,6 +45,7 @@ def load_case(path: Path) -> tuple[SiteSnapshot, dict[str, Site], list[dict[str,
     site = replace(SITE, **spec.get("site", {}))
     home_url = site.url
     page = page_from_html(html, spec.get("url", home_url))
+    page.headers = {k.lower(): v for k, v in spec.get("headers", {}).items()}
     if page.url == home_url:
         home = page
         pages = [page]
@@ -67,7 +68,9 @@ def load_case(path: Path) -> tuple[SiteSnapshot, dict[str, Site], list[dict[str,
         checks[url] = LinkCheck(url=url, **fields)
     snap = SiteSnapshot(site=site, fetched_at="2026-11-23T10:00:00+08:00", home=home,
                         pages=pages, checks=checks, probes=_probes(spec.get("probes")),
-                        search=_search(spec.get("search")))
+                        search=_search(spec.get("search")),
+                        security=_security(spec.get("security"), site.host),
+                        browser=_browser(spec.get("browser"), home_url))
     registry = {site.site_code: site}
     for row in spec.get("registry", []):
         other = replace(SITE, **row)
@@ -108,3 +111,56 @@ def _search(spec: dict[str, Any] | None) -> dict[str, Any] | None:
         page.error = spec.get("error")
         probe["page"] = page.to_json()
     return probe
+
+
+# A well-configured https site: every security page states only what it breaks.
+CLEAN_CERT = {"subject": "CN=www.bjhd.gov.cn", "subject_cn": "www.bjhd.gov.cn",
+              "san": ["www.bjhd.gov.cn"], "issuer": "CN=Test CA,O=Test", "self_issued": False,
+              "not_before": "2026-06-01T00:00:00+00:00", "not_after": "2027-06-01T00:00:00+00:00"}
+CLEAN_HEADERS = {"strict-transport-security": "max-age=31536000", "content-security-policy":
+                 "default-src 'self'; frame-ancestors 'self'", "x-content-type-options": "nosniff",
+                 "x-frame-options": "SAMEORIGIN", "referrer-policy": "strict-origin-when-cross-origin"}
+
+
+def _security(spec: dict[str, Any] | None, host: str) -> dict[str, Any] | None:
+    """A security probe record as collect writes it: `spec` over a clean https default.
+
+    `tls` (and its `cert`) and `https_home` are merged over their defaults; `"https_home":
+    null` means no https answer. `paths` rows get `kind`, `url`, `expected`, `markers` and
+    `soft404` defaults.
+    """
+    if spec is None:
+        return None
+    tls_spec = spec.get("tls", {})
+    tls = {"tried": f"https://{host}:443/", "address": "127.0.0.1:443", "handshake": True,
+           "verified": True, "verify_error": None, "error": None, **tls_spec,
+           "cert": None if tls_spec.get("cert", {}) is None else
+           {**CLEAN_CERT, **tls_spec.get("cert", {})}}
+    https_home = None
+    if spec.get("https_home", {}) is not None:
+        https_home = {"url": f"https://{host}/", "final_url": f"https://{host}/", "status": 200,
+                      "error": None, "tls_error": None, **spec.get("https_home", {})}
+        headers = https_home.get("headers", CLEAN_HEADERS)
+        https_home["headers"] = {k.lower(): v for k, v in headers.items()}
+    paths = [{"kind": "file", "url": f"http://{host}{row['path']}", "expected": [],
+              "error": None, "content_type": "", "head": "", "markers": [], "soft404": False,
+              **row} for row in spec.get("paths", [])]
+    return {"host": host, "origin": f"http://{host}", "tls": tls, "https_home": https_home,
+            "http_redirects_to_https": spec.get("http_redirects_to_https"), "paths": paths}
+
+
+def _browser(spec: dict[str, Any] | None, home_url: str) -> dict[str, Any]:
+    """A `--browser` record: `spec` over a clean pass (no violations, no 375 px overflow).
+
+    Every case gets one, so the browser rules are measured (and silent) on pages written for
+    other rules; `"browser": {"error": "chromium_missing"}` gives the not-measured record.
+    """
+    spec = spec or {}
+    mobile = {"url": home_url, "width": 375, "scroll_width": 375, "overflow": False,
+              **spec.get("mobile", {})}
+    pages = [{"url": p["url"], "error": None,
+              "violations": [{"impact": "serious", "help": "", "tags": [], "wcag": [],
+                              "node_count": len(v["nodes"]), **v} for v in p["violations"]]}
+             for p in spec.get("pages", [])]
+    return {"error": spec.get("error"), "detail": "", "tags": [], "pages": pages,
+            "screenshot": None, "mobile": mobile}
