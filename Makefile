@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint clean docs bench
+.PHONY: demo test install lint clean docs bench chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,7 +15,18 @@ $(VENV)/.stamp: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.stamp
+# --browser needs the system Chromium (Debian package; Playwright's own download cannot be
+# fetched here), CJK fonts for faithful screenshots, and axe-core from npm (node_modules is
+# not committed). Each step runs only when its part is missing or its manifest changed.
+install: $(VENV)/.stamp node_modules/.stamp chromium
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
+
+node_modules/.stamp: package.json
+	@command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	npm install --no-audit --no-fund
+	touch $@
 
 demo: install
 	$(BIN)/govsite demo --out out/demo
@@ -33,6 +44,7 @@ docs: install
 bench: install
 	$(BIN)/python bench/census.py
 	$(BIN)/python bench/monitor.py
+	$(BIN)/python bench/browser.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache node_modules

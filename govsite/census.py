@@ -104,6 +104,7 @@ def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile,
                         blocked_detail=snap.blocked_detail, stats=stats)
     if snap.site.status == "running":
         result.facts = site_facts(snap, ctx)
+    result.screenshot = (snap.browser or {}).get("screenshot")
     if reviewed.suppressed:
         result.facts["suppressed"] = [
             {"rule": f.rule, "url": f.url, "target": f.target, "detail": f.detail,

@@ -50,6 +50,9 @@ class SiteResult:
     a report can show "provisional" figures without calling them a verdict. `facts` is what the
     rules established about the site besides findings (its columns and their freshness, message
     statistics, guide completeness, the search probe), so a reviewer sees why a veto fired.
+    `screenshot` is the `--browser` home-page capture (`SiteSnapshot.browser["screenshot"]`),
+    shown in report.html only: it is never written to results.json, which stays small (the
+    snapshot in the store keeps it, so a rescore shows it again).
     """
 
     site: Site
@@ -63,6 +66,7 @@ class SiteResult:
     not_measured: list[NotMeasuredNote] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    screenshot: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

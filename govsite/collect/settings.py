@@ -47,8 +47,10 @@ DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
 # Assumption: home + the 栏目 pages one click away + a few articles show a site's templates;
 # each page costs a load and an axe run (~1 s), so 10 keeps the pass under a minute a site.
 DEFAULT_BROWSER_PAGES = 10
-# Pages open at once in the shared Chromium; bench/browser.py measures the trade-off.
-DEFAULT_BROWSER_CONCURRENCY = 2
+# Pages open at once in the shared Chromium. bench/browser.py (2 cores, 24 pages): 66 pages/min
+# at 1, 59 at 2, 58 at 4, while peak RSS grows 1.2 → 1.6 → 2.2 GB: axe is CPU-bound in the
+# renderer, so more tabs only cost memory.
+DEFAULT_BROWSER_CONCURRENCY = 1
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ never a finding.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -59,6 +60,15 @@ def axe_nodes(rec: dict[str, Any], axe_id: str) -> Iterable[Node]:
                     yield page["url"], violation, node
 
 
+_BY_ID = re.compile(r"^[a-z0-9]*#([\w-]+)$", re.IGNORECASE)
+
+
+def selector_key(selector: str) -> str:
+    """`img#logo` (ours) and `#logo` (axe) name one element: compare them as `#logo`."""
+    m = _BY_ID.match(selector.strip())
+    return f"#{m.group(1)}" if m else selector.strip()
+
+
 def merge_static(snap: SiteSnapshot, axe_id: str, nodes: list[Node]) -> list[Node]:
     """Drop axe nodes the static rule with the same ID already reported on the same page."""
     check = STATIC_CHECKS.get(axe_id)
@@ -68,9 +78,9 @@ def merge_static(snap: SiteSnapshot, axe_id: str, nodes: list[Node]) -> list[Nod
         issues = a11y.site_issues(snap, check)
     except NotMeasured:
         return nodes
-    seen = {(i.url, i.selector) for i in issues} | {(i.url, i.html) for i in issues}
+    seen = {(i.url, selector_key(i.selector)) for i in issues} | {(i.url, i.html) for i in issues}
     return [(url, v, n) for url, v, n in nodes
-            if (url, n["target"]) not in seen and (url, n["html"]) not in seen]
+            if (url, selector_key(n["target"])) not in seen and (url, n["html"]) not in seen]
 
 
 def axe_findings(meta: RuleMeta, snap: SiteSnapshot, ctx: RuleContext, axe_id: str,

@@ -323,3 +323,19 @@ def test_each_veto_rule_points_at_the_facts_that_explain_it(
     site.facts = {}
     (reason,) = veto_reasons(site)
     assert reason.section is None  # no link to a section the site does not have
+
+
+def test_browser_screenshot_is_an_inline_image_kept_out_of_results(
+    run: RunResults, rule_names: dict[str, str]
+) -> None:
+    import json
+
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0fake-jpeg").decode("ascii")
+    run.sites[0].screenshot = {"url": "http://www.bjhd.gov.cn/", "mime": "image/jpeg",
+                               "width": 1280, "height": 900, "bytes": 14, "data": jpeg}
+    html = render_report_html(run, rule_names=rule_names, profile_notes={})
+    img = re.search(r'<img src="data:image/jpeg;base64,([^"]+)"[^>]*alt="([^"]+)"', html)
+    assert img and img.group(1) == jpeg and "首页截图" in img.group(2)
+    # The CSP lets data: images through and nothing else.
+    assert "img-src data:;" in html
+    assert jpeg not in json.dumps(run.to_json())
