@@ -15,5 +15,7 @@ from govsite.rules import (  # noqa: F401
     registry,
     search,
     security,
+    security_exposure,
+    security_libraries,
     service,
 )
