@@ -7,8 +7,10 @@ and HTML: the site's template) is one finding that lists the pages.
 
 When static and browser rules share an ID, one element must be reported once: an axe node
 whose (rule, page, selector) — or (rule, page, html) — the static rule already reported is
-skipped (`merge_static`). The static rule stays the owner of its ID; this module registers
-only IDs that markup alone cannot judge.
+skipped (`merge_static`). The static rule stays the owner of its ID and its metadata; the axe
+nodes it could not see (an image inserted by a script, a field hidden until a click) are added
+to its findings by an extension (`base.extends`) with exactly the static evidence keys, and
+only when the browser ran: without it the static rule is judged as before.
 
 Without the browser pass (no `--browser`, or Chromium missing) these rules are not measured,
 never a finding.
@@ -18,11 +20,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from govsite.findings import Finding
 from govsite.rules import a11y
-from govsite.rules.base import NEED_PAGES, NotMeasured, RuleContext, RuleMeta, rule
+from govsite.rules.base import (
+    NEED_PAGES,
+    NotMeasured,
+    RuleContext,
+    RuleFunc,
+    RuleMeta,
+    extends,
+    rule,
+)
 from govsite.snapshot import SiteSnapshot
 
 BROWSER_EVIDENCE = ("selector", "html", "wcag", "impact", "help", "pages", "page_count",
@@ -36,6 +50,9 @@ STATIC_CHECKS = {
     "html-has-lang": a11y.html_without_lang,
     "document-title": a11y.missing_title,
 }
+STATIC_METAS = {"image-alt": a11y.IMAGE_ALT, "label": a11y.LABEL, "link-name": a11y.LINK_NAME,
+                "button-name": a11y.BUTTON_NAME, "html-has-lang": a11y.HTML_HAS_LANG,
+                "document-title": a11y.DOCUMENT_TITLE}
 
 
 def browser_record(snap: SiteSnapshot) -> dict[str, Any]:
@@ -69,9 +86,22 @@ def selector_key(selector: str) -> str:
     return f"#{m.group(1)}" if m else selector.strip()
 
 
+@cache
+def axe_rules() -> dict[str, dict[str, Any]]:
+    """The curated axe rules of data/axe_rules.yaml, by axe ID (loaded once)."""
+    text = resources.files("govsite.rules").joinpath("data/axe_rules.yaml").read_text(
+        encoding="utf-8")
+    return yaml.safe_load(text)["rules"]
+
+
 def merge_static(snap: SiteSnapshot, axe_id: str, nodes: list[Node]) -> list[Node]:
-    """Drop axe nodes the static rule with the same ID already reported on the same page."""
-    check = STATIC_CHECKS.get(axe_id)
+    """Drop axe nodes a static rule already reported on the same page.
+
+    The static rule is the one with the same ID, or the one a curated rule names in
+    `covered_by` (an unlabelled <select> is static `label` and axe `select-name`).
+    """
+    covered_by = axe_rules().get(axe_id, {}).get("covered_by", axe_id)
+    check = STATIC_CHECKS.get(covered_by)
     if check is None:
         return nodes
     try:
@@ -83,17 +113,24 @@ def merge_static(snap: SiteSnapshot, axe_id: str, nodes: list[Node]) -> list[Nod
             if (url, selector_key(n["target"])) not in seen and (url, n["html"]) not in seen]
 
 
-def axe_findings(meta: RuleMeta, snap: SiteSnapshot, ctx: RuleContext, axe_id: str,
-                 what: str) -> list[Finding]:
-    """One finding per distinct (selector, html) across the sampled pages (template dedup)."""
-    rec = browser_record(snap)
-    nodes = merge_static(snap, axe_id, list(axe_nodes(rec, axe_id)))
+Group = tuple[tuple[str, str], tuple[dict[str, Any], dict[str, Any], list[str]]]
+
+
+def template_groups(nodes: list[Node]) -> list[Group]:
+    """Nodes grouped by (selector, html), each with the pages it is on, first page first."""
     groups: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
     for url, violation, node in nodes:
         _, _, urls = groups.setdefault((node["target"], node["html"]), (violation, node, []))
         if url not in urls:
             urls.append(url)
-    ordered = sorted(groups.items(), key=lambda kv: (kv[1][2][0], kv[0]))
+    return sorted(groups.items(), key=lambda kv: (kv[1][2][0], kv[0]))
+
+
+def axe_findings(meta: RuleMeta, snap: SiteSnapshot, ctx: RuleContext, axe_id: str,
+                 what: str) -> list[Finding]:
+    """One finding per distinct (selector, html) across the sampled pages (template dedup)."""
+    rec = browser_record(snap)
+    ordered = template_groups(merge_static(snap, axe_id, list(axe_nodes(rec, axe_id))))
     limit = int(ctx.option(meta, "max_findings"))
     kept = ordered[:limit]
     findings = []
@@ -109,6 +146,50 @@ def axe_findings(meta: RuleMeta, snap: SiteSnapshot, ctx: RuleContext, axe_id: s
                       "page_count": len(urls),
                       "truncated": len(ordered) - len(kept) if n == len(kept) else 0}))
     return findings
+
+
+def static_axe_findings(meta: RuleMeta, snap: SiteSnapshot, ctx: RuleContext,
+                        axe_id: str) -> list[Finding]:
+    """Axe nodes of a static-owned rule that the static check did not report, as its findings.
+
+    Evidence has exactly the static rule's keys (`a11y.ELEMENT_EVIDENCE`): axe's target is the
+    selector and axe's WCAG criteria the wcag (the static rule's own when axe gives none).
+    `truncated` and the `max_findings` cap count these browser-only findings on their own.
+    No browser record, or one with an error: nothing to add (the owner stays measured).
+    """
+    rec = snap.browser
+    if rec is None or rec.get("error"):
+        return []
+    ordered = template_groups(merge_static(snap, axe_id, list(axe_nodes(rec, axe_id))))
+    kept = ordered[:int(ctx.option(meta, "max_findings"))]
+    static_wcag = "/".join(t.split(":", 1)[1] for t in meta.tags if t.startswith("wcag:"))
+    findings = []
+    for n, ((selector, html), (violation, node, urls)) in enumerate(kept, 1):
+        spread = f"（{len(urls)}个页面相同）" if len(urls) > 1 else ""
+        impact = node.get("impact") or violation.get("impact") or ""
+        findings.append(Finding(
+            rule=meta.id, url=urls[0], target=selector,
+            detail=f"{meta.name_zh}（浏览器检测，axe：{impact}）：{html}{spread}",
+            evidence={"selector": selector, "html": html,
+                      "wcag": "/".join(violation.get("wcag", [])) or static_wcag,
+                      "pages": urls[:a11y.MAX_LISTED_PAGES], "page_count": len(urls),
+                      "truncated": len(ordered) - len(kept) if n == len(kept) else 0}))
+    return findings
+
+
+def _static_extension(axe_id: str) -> RuleFunc:
+    """The extension adding browser-only axe nodes to the static rule `a11y.<axe_id>`."""
+    meta = STATIC_METAS[axe_id]
+
+    def extra(snap: SiteSnapshot, ctx: RuleContext) -> list[Finding]:
+        return static_axe_findings(meta, snap, ctx, axe_id)
+
+    extra.__name__ = f"axe_{axe_id.replace('-', '_')}"
+    return extends(meta.id)(extra)
+
+
+for _axe_id in STATIC_CHECKS:
+    _static_extension(_axe_id)
 
 
 def _meta(axe_id: str, name_zh: str, wcag: str, help_zh: str) -> RuleMeta:
@@ -157,6 +238,42 @@ def frame_title(snap: SiteSnapshot, ctx: RuleContext) -> list[Finding]:
     References: WCAG 2.x SC 4.1.2; axe-core rule frame-title.
     """
     return axe_findings(FRAME_TITLE, snap, ctx, "frame-title", "框架缺少标题")
+
+
+def _curated_rule(axe_id: str, data: dict[str, Any]) -> RuleMeta:
+    """Register `a11y.<axe_id>` from its data/axe_rules.yaml entry (preview, needs --browser).
+
+    Why generated: these rules differ only in data (name, criterion, one line of why); the
+    logic is axe's and `axe_findings` is shared, so a function per rule would repeat itself.
+    The docstring is built in the ruff-style sections docs/rules.md renders.
+    """
+    wcag = str(data["wcag"])
+    meta = RuleMeta(
+        id=f"a11y.{axe_id}", name_zh=data["name_zh"], family="a11y", needs=(NEED_PAGES,),
+        evidence=BROWSER_EVIDENCE,
+        tags=(f"wcag:{wcag}", a11y.GB37668, "spec:§4.1", "axe", "browser"), since="0.6",
+        status="preview", options={"max_findings": a11y.MAX_FINDINGS},
+        help_zh=f"{data['why']}（需 --browser，预览）")
+
+    def check(snap: SiteSnapshot, ctx: RuleContext) -> list[Finding]:
+        return axe_findings(meta, snap, ctx, axe_id, data["name_zh"])
+
+    check.__name__ = check.__qualname__ = f"axe_{axe_id.replace('-', '_')}"
+    covered = (f" Elements the static a11y.{data['covered_by']} already reports are skipped."
+               if data.get("covered_by") else "")
+    check.__doc__ = (
+        f"{data['name_zh']} (axe-core {axe_id}, preview).\n\n"
+        f"What it checks: axe-core's {axe_id} rule in headless Chromium (`--browser`), one\n"
+        f"    finding per distinct element across the sampled pages.{covered} Without the\n"
+        f"    browser pass: not measured.\n"
+        f"Why it matters: {data['why']} (WCAG {wcag}).\n"
+        f"Example: `{data['example']}`\n"
+        f"References: WCAG 2.x SC {wcag}; axe-core rule {axe_id}; data/axe_rules.yaml.\n")
+    rule(meta)(check)
+    return meta
+
+
+CURATED = {axe_id: _curated_rule(axe_id, data) for axe_id, data in axe_rules().items()}
 
 
 OVERFLOW_375 = RuleMeta(

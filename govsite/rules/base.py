@@ -112,6 +112,31 @@ def rule(meta: RuleMeta) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+_EXTENSIONS: dict[str, list[RuleFunc]] = {}
+
+
+def extends(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Add a second source of findings to a rule another module owns (same ID, same metadata).
+
+    Why: the static a11y rules own axe's IDs (image-alt, label, …); the browser pass sees the
+    same defects in script-built DOM, and those must be reported under the same ID without
+    registering that ID twice. An extension runs after its owner, only when the owner was
+    measured, and must return [] (never raise NotMeasured) when its own data is missing, so a
+    census without `--browser` judges the owner exactly as before.
+    """
+
+    def register(func: RuleFunc) -> RuleFunc:
+        _EXTENSIONS.setdefault(rule_id, []).append(func)
+        return func
+
+    return register
+
+
+def extensions(rule_id: str) -> list[RuleFunc]:
+    """The functions registered with `extends(rule_id)`, in registration order."""
+    return list(_EXTENSIONS.get(rule_id, ()))
+
+
 def all_rules() -> list[RegisteredRule]:
     """Every registered rule, sorted by ID (importing govsite.rules registers them all)."""
     import govsite.rules  # noqa: F401  (registration happens on import)
@@ -183,7 +208,10 @@ def judge(
         why = _missing_need(snap, ctx, reg.meta.needs)
         if why is None:
             try:
-                findings.extend(reg.func(snap, ctx))
+                found = list(reg.func(snap, ctx))
+                for extra in extensions(reg.meta.id):
+                    found.extend(extra(snap, ctx))
+                findings.extend(found)  # all or nothing: a rule is measured or it is not
                 measured.add(reg.meta.id)
                 continue
             except NotMeasured as exc:

@@ -12,7 +12,7 @@ from govsite.collect.browser import ERROR_CHROMIUM_MISSING, host_resolver_rules,
 from govsite.collect.resolve import parse_resolve
 from govsite.rules.a11y import images_without_alt, site_issues
 from govsite.rules.a11y_browser import axe_nodes, merge_static
-from govsite.rules.base import RuleContext, judge
+from govsite.rules.base import RuleContext, get_rule, judge
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
 
@@ -142,3 +142,60 @@ def test_resolve_specs_become_chromium_host_resolver_rules() -> None:
     assert host_resolver_rules(rules) == (
         "MAP b.gov.cn:443 [::1]:8443, MAP a.gov.cn 127.0.0.1:8080, MAP c.gov.cn 10.0.0.5")
     assert wcag_criteria(["wcag2aa", "wcag143", "wcag1410", "cat.color"]) == ["1.4.3", "1.4.10"]
+
+
+# The image without alt exists only after the script runs: markup has none, the DOM has one.
+SCRIPTED = {"/": doc("首页", '<main><h1>首页</h1><div id="banner"><img src="/a.png" alt="政务公开">'
+                           '</div></main><script>const i = document.createElement("img");'
+                           'i.id = "late"; i.src = "/b.png";'
+                           'document.getElementById("banner").appendChild(i);</script>')}
+
+
+@pytest.mark.asyncio
+async def test_script_built_image_without_alt_is_reported_by_axe_under_image_alt(
+        serve) -> None:  # noqa: ANN001
+    port, _ = await serve(SCRIPTED)
+    snap = await crawl(port)
+    assert snap.browser is not None and snap.browser["error"] is None, snap.browser
+    assert site_issues(snap, images_without_alt) == []  # the static check cannot see it
+    judgement = judge(snap, ctx())
+    found = [f for f in judgement.findings if f.rule == "a11y.image-alt"]
+    assert [f.target for f in found] == ["#late"], found
+    ev = found[0].evidence
+    assert set(ev) == set(get_rule("a11y.image-alt").meta.evidence)
+    assert ev["wcag"] == "1.1.1" and ev["pages"] == [URL] and ev["page_count"] == 1
+    assert 'id="late"' in ev["html"] and "浏览器检测" in found[0].detail
+    # Without the browser pass the same site has no image-alt finding, and the rule is measured.
+    snap.browser = None
+    plain = judge(snap, ctx())
+    assert not [f for f in plain.findings if f.rule == "a11y.image-alt"]
+    assert "a11y.image-alt" in plain.measured_rules
+
+
+CURATED_PAGE = {"/": doc("首页", '<main><h1>首页</h1><ul id="gk"><div>政务公开</div></ul>'
+                               '<div id="dh" role="nav">导航</div>'
+                               '<div id="tools"></div></main><script>'
+                               'document.getElementById("tools").innerHTML ='
+                               ' \'<select id="qy"><option>海淀区</option></select>\';</script>',
+                         head='<meta http-equiv="refresh" content="300">')}
+
+
+@pytest.mark.asyncio
+async def test_curated_axe_rules_are_findings_of_their_own_ids(serve) -> None:  # noqa: ANN001
+    port, _ = await serve(CURATED_PAGE)
+    snap = await crawl(port)
+    assert snap.browser is not None and snap.browser["error"] is None, snap.browser
+    judgement = judge(snap, ctx())
+    got = {(f.rule, f.target) for f in judgement.findings
+           if f.rule in ("a11y.list", "a11y.aria-roles", "a11y.select-name", "a11y.meta-refresh",
+                         "a11y.label")}
+    # The script-built <select> is invisible to the static label rule: axe's select-name has it.
+    assert got == {("a11y.list", "#gk"), ("a11y.aria-roles", "#dh"),
+                   ("a11y.select-name", "#qy"), ("a11y.meta-refresh", 'meta[http-equiv="refresh"]')}, got
+    declared = set(get_rule("a11y.list").meta.evidence)
+    for finding in judgement.findings:
+        if finding.rule in ("a11y.list", "a11y.aria-roles"):
+            assert set(finding.evidence) == declared
+    assert {"a11y.list": "1.3.1", "a11y.aria-roles": "4.1.2"} == {
+        f.rule: f.evidence["wcag"] for f in judgement.findings
+        if f.rule in ("a11y.list", "a11y.aria-roles")}
