@@ -11,10 +11,11 @@ import asyncio
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from govsite.clock import now_iso
 from govsite.collect import Collector, CollectSettings
 from govsite.content.lexicon import LexiconSet
 from govsite.probes import ProbeSource
@@ -66,10 +67,6 @@ class CensusPlan:
     lexicons: LexiconSet = field(default_factory=LexiconSet)
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
-
-
 def context_for(profile: Profile, as_of: date, registry: Iterable[Site],
                 column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None,
                 lexicons: LexiconSet | None = None) -> RuleContext:
@@ -104,12 +101,38 @@ def judge_and_score(snap: SiteSnapshot, ctx: RuleContext, profile: Profile,
                         blocked_detail=snap.blocked_detail, stats=stats)
     if snap.site.status == "running":
         result.facts = site_facts(snap, ctx)
-    result.screenshot = (snap.browser or {}).get("screenshot")
+    attach_screenshots(result, snap)
     if reviewed.suppressed:
         result.facts["suppressed"] = [
             {"rule": f.rule, "url": f.url, "target": f.target, "detail": f.detail,
              "review": r.to_json()} for f, r in reviewed.suppressed]
     return result
+
+
+def evidence_urls(result: SiteResult, limit: int) -> list[str]:
+    """The pages behind a site's veto findings, to capture as evidence (截图取证).
+
+    For each finding of a rule that vetoed the site, in findings order: the page it was found
+    on, then its target when that is a web address (the broken link's own error page, say).
+    The home page is left out (it is always captured); at most `limit` addresses.
+    """
+    home = result.screenshot.get("url") if result.screenshot else None
+    urls: list[str] = []
+    for finding in result.findings:
+        if finding.rule not in result.vetoes:
+            continue
+        for url in (finding.url, finding.target):
+            if url and url.startswith(("http://", "https://")) and url != home and url not in urls:
+                urls.append(url)
+    return urls[:limit]
+
+
+def attach_screenshots(result: SiteResult, snap: SiteSnapshot) -> None:
+    """The snapshot's home capture, and the captures that show the result's veto findings."""
+    browser = snap.browser or {}
+    result.screenshot = browser.get("screenshot")
+    wanted = {u for f in result.findings if f.rule in result.vetoes for u in (f.url, f.target) if u}
+    result.evidence_screenshots = [s for s in browser.get("evidence") or [] if s.get("url") in wanted]
 
 
 async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> list[SiteResult]:
@@ -129,8 +152,12 @@ async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> lis
                 snap.stats.setdefault("seconds", round(time.monotonic() - started, 2))
                 if plan.probes is not None:
                     snap.probes = [p.to_json() for p in plan.probes.for_site(site.site_code)]
-                plan.store.save_snapshot(run_id, snap)
                 result = judge_and_score(snap, ctx, plan.profile, reviews)
+                if snap.browser is not None and result.vetoes:
+                    urls = evidence_urls(result, plan.settings.evidence_screenshots)
+                    snap.browser["evidence"] = await collector.screenshots(urls)
+                    attach_screenshots(result, snap)
+                plan.store.save_snapshot(run_id, snap)
                 plan.store.save_result(run_id, plan.profile.id, result)
                 results[site.site_code] = result
                 progress.site_done(site, result)

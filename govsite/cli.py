@@ -79,8 +79,9 @@ def census(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = CollectSettings.timeout_s,
     robots: Annotated[bool, typer.Option("--robots/--no-robots", help="Obey robots.txt (default: obey).")] = True,
     security: Annotated[bool, typer.Option("--security/--no-security", help="Run the passive security probe (TLS, headers, a fixed list of paths; docs/security.md).")] = True,
-    browser: Annotated[bool, typer.Option("--browser", help="Also open sampled pages in headless Chromium: axe-core accessibility checks, home-page screenshot, 375 px render (docs/accessibility.md).")] = False,
-    browser_pages: Annotated[int, typer.Option("--browser-pages", help="Pages per site opened in the browser with --browser (home first).")] = CollectSettings.browser_pages,
+    browser: Annotated[bool, typer.Option("--browser", help="Also open sampled pages (home, each column, a few articles) in headless Chromium: axe-core accessibility checks, a 375 px render, and screenshots of the home page and of the pages behind each veto (docs/accessibility.md).")] = False,
+    browser_pages: Annotated[int, typer.Option("--browser-pages", help="With --browser: pages per site opened at most (home first, then columns, then articles).")] = CollectSettings.browser_pages,
+    browser_articles: Annotated[int, typer.Option("--browser-articles", help="With --browser: article pages per site in the sample, spread over the site.")] = CollectSettings.browser_articles,
     chromium: Annotated[str, typer.Option("--chromium", help="Chromium executable for --browser.")] = CollectSettings.chromium_path,
 ) -> None:
     """Audit every site of a registry: crawl once, judge with rules, score by profile.
@@ -124,7 +125,7 @@ def census(
         max_pages=max_pages, max_depth=max_depth, host_concurrency=host_concurrency,
         host_interval_s=host_interval, site_concurrency=site_concurrency, timeout_s=timeout,
         obey_robots=robots, probe_security=security, browser=browser, browser_pages=browser_pages,
-        chromium_path=chromium)
+        browser_articles=browser_articles, chromium_path=chromium)
     plan = CensusPlan(
         sites=loaded.sites, profile=prof, as_of=day, store=open_store(db),
         settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,
@@ -174,6 +175,7 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Where the demo fleet, store and reports go.")] = Path("out/demo"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 for the generated fleet (default: today).")] = None,
     sites: Annotated[int, typer.Option(help="Number of generated sites (12 or more carry every planted defect).")] = 14,
+    browser: Annotated[bool, typer.Option("--browser", help="Also run the Chromium pass (axe-core, screenshots; about 3 minutes more).")] = False,
 ) -> None:
     """Census the bundled demo fleet: generated gov-like sites served on 127.0.0.1.
 
@@ -195,7 +197,7 @@ def demo(
     with FleetServer(fleet) as server:
         console.print(f"演示网站群已在 127.0.0.1:{server.port} 上运行（{len(fleet.sites)} 个站点）")
         settings = dataclasses.replace(CollectSettings(), resolve=tuple(server.resolve_args()),
-                                       host_interval_s=0.02, host_concurrency=4)
+                                       host_interval_s=0.02, host_concurrency=4, browser=browser)
         plan = CensusPlan(
             sites=loaded.sites, profile=load_profile("gb2019"), as_of=day,
             store=open_store(f"sqlite:///{db_path}"), settings=settings, out=out,

@@ -50,9 +50,11 @@ class SiteResult:
     a report can show "provisional" figures without calling them a verdict. `facts` is what the
     rules established about the site besides findings (its columns and their freshness, message
     statistics, guide completeness, the search probe), so a reviewer sees why a veto fired.
-    `screenshot` is the `--browser` home-page capture (`SiteSnapshot.browser["screenshot"]`),
-    shown in report.html only: it is never written to results.json, which stays small (the
-    snapshot in the store keeps it, so a rescore shows it again).
+    `screenshot` is the `--browser` home-page capture (`SiteSnapshot.browser["screenshot"]`) and
+    `evidence_screenshots` the captures of the pages behind veto findings (`browser["evidence"]`,
+    each with its URL and `taken_at`). Both are shown in report.html only: they are never written
+    to results.json, which stays small (the snapshot in the store keeps them, so a rescore shows
+    them again).
     """
 
     site: Site
@@ -67,6 +69,8 @@ class SiteResult:
     stats: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
     screenshot: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    evidence_screenshots: list[dict[str, Any]] = field(default_factory=list, repr=False,
+                                                       compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

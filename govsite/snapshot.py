@@ -182,8 +182,12 @@ class SiteSnapshot:
          "detail": str, "tags": [axe tags run],
          "pages": [{"url", "error", "violations": [{"id", "impact", "help", "tags", "wcag",
                     "node_count", "nodes": [{"target", "html", "impact"}]}]}],  # ≤20 nodes
-         "screenshot": {"url", "mime", "width", "height", "bytes", "data": base64} | None,
-         "mobile": {"url", "width": 375, "scroll_width", "overflow": bool} | None}
+         "screenshot": SHOT | None,            # the home page
+         "mobile": {"url", "width": 375, "scroll_width", "overflow": bool} | None,
+         "evidence": [SHOT]}   # pages behind veto findings, captured by the census after judging
+
+    where SHOT is {"url", "taken_at", "status", "mime", "width", "height", "bytes",
+    "data": base64 JPEG} or, when the page would not load, {"url", "taken_at", "error"}.
     """
 
     site: Site

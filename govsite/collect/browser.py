@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from govsite.clock import now_iso
 from govsite.collect.resolve import ResolveRule
 from govsite.collect.settings import CollectSettings
 from govsite.snapshot import Page, SiteSnapshot
@@ -88,16 +89,31 @@ def host_resolver_rules(rules: list[ResolveRule]) -> str:
     return ", ".join(parts)
 
 
-def sample_pages(snap: SiteSnapshot, limit: int) -> list[Page]:
-    """Home first, then pages one click away (栏目 pages), then deeper ones (articles).
+def sample_pages(snap: SiteSnapshot, limit: int, articles: int) -> list[Page]:
+    """Home, then each column's first list page, then `articles` article pages spread evenly.
 
-    Sorted by depth then URL so the same crawl gives the same sample, and capped at `limit`
-    because each page costs a browser load plus an axe run (~1 s).
+    A site's pages share a handful of templates (home, list, article); this sample shows each
+    template and every column's own content once. A site whose URLs follow no scheme
+    `rules.pages` knows gives home and then the pages nearest to it. Same crawl, same sample (everything is in
+    URL order), capped at `limit` because each page costs a browser load plus an axe run (~1 s).
     """
-    pages = [p for p in snap.pages if p.ok and p.html is not None and p is not snap.home]
-    pages.sort(key=lambda p: (p.depth if p.depth is not None else 99, p.url))
+    from govsite.rules.columns import column_entry_pages
+    from govsite.rules.pages import ROLE_ARTICLE, page_role
+
     home = [snap.home] if snap.home is not None and snap.home.ok else []
-    return (home + pages)[:max(1, limit)]
+    columns = [p for p in column_entry_pages(snap) if p is not snap.home]
+    found = sorted((p for p in snap.pages if p.ok and p.html is not None
+                    and page_role(p, snap) == ROLE_ARTICLE), key=lambda p: p.url)
+    picked: list[Page] = []
+    if articles > 0 and found:
+        step = len(found) / min(articles, len(found))
+        picked = [found[int(i * step)] for i in range(min(articles, len(found)))]
+    if not columns and not picked:
+        # URLs in no known scheme: the pages nearest the home page stand for its templates.
+        picked = sorted((p for p in snap.pages if p.ok and p.html is not None
+                         and p is not snap.home),
+                        key=lambda p: (p.depth if p.depth is not None else 99, p.url))
+    return (home + columns + picked)[:max(1, limit)]
 
 
 def _error(code: str, detail: str) -> dict[str, Any]:
@@ -162,9 +178,9 @@ class BrowserAudit:
         failed = await self._start()
         if failed is not None:
             return dict(failed)
-        sample = sample_pages(snap, self.settings.browser_pages)
+        sample = sample_pages(snap, self.settings.browser_pages, self.settings.browser_articles)
         results = await asyncio.gather(*(self._audit_page(p.final_url) for p in sample))
-        home_url = sample[0].final_url if sample else snap.site.url
+        home_url = snap.home.final_url if snap.home is not None else snap.site.url
         screenshot, mobile = await asyncio.gather(self._screenshot(home_url), self._mobile(home_url))
         return {"error": None, "detail": "", "tags": list(AXE_TAGS), "pages": list(results),
                 "screenshot": screenshot, "mobile": mobile}
@@ -175,9 +191,10 @@ class BrowserAudit:
             viewport={"width": width, "height": height}, bypass_csp=True,
             ignore_https_errors=True, user_agent=self.settings.user_agent, locale="zh-CN")
 
-    async def _goto(self, page: Any, url: str) -> None:
+    async def _goto(self, page: Any, url: str) -> Any:
+        """Load `url`; returns Playwright's main-frame response (None for same-page URLs)."""
         timeout = self.settings.timeout_s * 1000
-        await page.goto(url, wait_until="load", timeout=timeout)
+        return await page.goto(url, wait_until="load", timeout=timeout)
 
     async def _audit_page(self, url: str) -> dict[str, Any]:
         async with self._slots:
@@ -195,13 +212,29 @@ class BrowserAudit:
             finally:
                 await ctx.close()
 
-    async def _screenshot(self, url: str) -> dict[str, Any] | None:
-        """JPEG of the home page, 1280 wide, at most 6000 px tall and ~500 KB (base64)."""
+    async def screenshots(self, urls: list[str]) -> list[dict[str, Any]]:
+        """Full-page captures of `urls` (evidence for findings), one record each, in order.
+
+        A browser that cannot run here gives records with the reason instead of pictures, so
+        the report can say why a finding has none.
+        """
+        failed = await self._start()
+        if failed is not None:
+            return [{"url": url, "taken_at": now_iso(), "error": failed["detail"]} for url in urls]
+        return list(await asyncio.gather(*(self._screenshot(url) for url in urls)))
+
+    async def _screenshot(self, url: str) -> dict[str, Any]:
+        """JPEG of a page as loaded, 1280 wide, at most 6000 px tall and ~500 KB (base64).
+
+        `taken_at` is when the page was loaded: with the URL it is what 截图取证 asks for.
+        A page that will not load gives `{"url", "taken_at", "error"}` and no picture.
+        """
         async with self._slots:
             ctx = await self._context(DESKTOP_WIDTH, DESKTOP_HEIGHT)
+            taken_at = now_iso()
             try:
                 page = await ctx.new_page()
-                await self._goto(page, url)
+                response = await self._goto(page, url)
                 height = await page.evaluate("document.documentElement.scrollHeight")
                 height = max(1, min(int(height), SCREENSHOT_MAX_HEIGHT))
                 clip = {"x": 0, "y": 0, "width": DESKTOP_WIDTH, "height": height}
@@ -211,10 +244,13 @@ class BrowserAudit:
                                                  full_page=True)
                     if len(data) <= SCREENSHOT_MAX_BYTES:
                         break
-                return {"url": url, "mime": "image/jpeg", "width": DESKTOP_WIDTH, "height": height,
+                return {"url": url, "taken_at": taken_at,
+                        "status": response.status if response is not None else None,
+                        "mime": "image/jpeg", "width": DESKTOP_WIDTH, "height": height,
                         "bytes": len(data), "data": base64.b64encode(data).decode("ascii")}
-            except Exception:  # noqa: BLE001  (no screenshot is a gap, not a failure)
-                return None
+            except Exception as exc:  # noqa: BLE001  (no screenshot is a gap, not a failure)
+                return {"url": url, "taken_at": taken_at,
+                        "error": f"{type(exc).__name__}: {exc}"[:300]}
             finally:
                 await ctx.close()
 

@@ -124,6 +124,12 @@ class Collector:
         if self._browser is not None:
             await self._browser.close()
 
+    async def screenshots(self, urls: list[str]) -> list[dict[str, Any]]:
+        """Evidence captures of `urls` in the shared Chromium; [] when `--browser` is off."""
+        if self._browser is None or not urls:
+            return []
+        return await self._browser.screenshots(urls)
+
     async def collect(
         self, site: Site, *, on_page: Callable[[str], None] | None = None
     ) -> SiteSnapshot:

@@ -44,9 +44,14 @@ DEFAULT_MAX_RETRY_AFTER_S = 30.0
 
 # --browser: Debian's Chromium (never Playwright's download, which cannot be fetched here).
 DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
-# Assumption: home + the 栏目 pages one click away + a few articles show a site's templates;
-# each page costs a load and an axe run (~1 s), so 10 keeps the pass under a minute a site.
-DEFAULT_BROWSER_PAGES = 10
+# Assumption: home + every 栏目 page + a few articles show a site's templates (issue 6); each
+# page costs a load and an axe run (~1 s), so the whole sample is capped at 30 pages a site
+# (a site with more columns keeps the first 30 in URL order) and 3 articles.
+DEFAULT_BROWSER_PAGES = 30
+DEFAULT_BROWSER_ARTICLES = 3
+# Full-page captures of the pages behind veto findings (截图取证), per site at most: a site
+# failing on forty stale columns needs a few pictures as proof, not forty.
+DEFAULT_EVIDENCE_SCREENSHOTS = 5
 # Pages open at once in the shared Chromium. bench/browser.py (2 cores, 24 pages): 66 pages/min
 # at 1, 59 at 2, 58 at 4, while peak RSS grows 1.2 → 1.6 → 2.2 GB: axe is CPU-bound in the
 # renderer, so more tabs only cost memory.
@@ -65,8 +70,10 @@ class CollectSettings:
     `probe_security` runs the passive security probe after the crawl (`security.SecurityProbe`:
     one TLS handshake, the https home page and a short fixed list of paths, docs/security.md);
     off, `snapshot.security` stays None and the rules that need it are not measured.
-    `browser` (opt-in, CLI `--browser`) opens up to `browser_pages` sampled pages in headless
-    Chromium at `chromium_path` after the crawl and runs axe-core (`browser.BrowserAudit`).
+    `browser` (opt-in, CLI `--browser`) opens up to `browser_pages` sampled pages (home, each
+    column page, `browser_articles` articles) in headless Chromium at `chromium_path` after the
+    crawl and runs axe-core (`browser.BrowserAudit`); once the site is judged, the census
+    captures up to `evidence_screenshots` pages behind its veto findings.
     """
 
     user_agent: str = USER_AGENT
@@ -89,4 +96,6 @@ class CollectSettings:
     browser: bool = False
     chromium_path: str = DEFAULT_CHROMIUM_PATH
     browser_pages: int = DEFAULT_BROWSER_PAGES
+    browser_articles: int = DEFAULT_BROWSER_ARTICLES
+    evidence_screenshots: int = DEFAULT_EVIDENCE_SCREENSHOTS
     browser_concurrency: int = DEFAULT_BROWSER_CONCURRENCY

@@ -216,6 +216,7 @@ class VetoReason:
     findings: list[int]  # indexes into the site's findings
     section: str | None
     section_zh: str | None
+    screenshots: list[dict[str, Any]]  # captures of the pages behind those findings
 
 
 def site_facts(site: SiteResult) -> SiteFacts:
@@ -239,12 +240,15 @@ def veto_reasons(site: SiteResult) -> list[VetoReason]:
         )
         if section is not None and not facts.has(section):
             section = None
+        found = [i for i, f in enumerate(site.findings) if f.rule == rule]
+        urls = {u for i in found for u in (site.findings[i].url, site.findings[i].target) if u}
         reasons.append(
             VetoReason(
                 rule=rule,
-                findings=[i for i, f in enumerate(site.findings) if f.rule == rule],
+                findings=found,
                 section=section,
                 section_zh=SECTION_ZH.get(section or ""),
+                screenshots=[s for s in site.evidence_screenshots if s.get("url") in urls],
             )
         )
     return reasons

@@ -103,19 +103,30 @@ def _first_page(pages: list[Page]) -> Page:
     return min(pages, key=lambda p: (bool(re.search(r"index_\d+", p.url)), len(p.url), p.url))
 
 
+def column_pages(snap: SiteSnapshot) -> dict[str, list[Page]]:
+    """The site's column list pages grouped by column (`column_key`), keys sorted."""
+    groups: dict[str, list[Page]] = {}
+    for page in snap.pages:
+        if page.ok and page.html and page_role(page, snap) == ROLE_COLUMN:
+            groups.setdefault(column_key(page), []).append(page)
+    return dict(sorted(groups.items()))
+
+
+def column_entry_pages(snap: SiteSnapshot) -> list[Page]:
+    """One page per column, its first list page: what a reader opens from the menu."""
+    return [_first_page(pages) for pages in column_pages(snap).values()]
+
+
 def site_columns(snap: SiteSnapshot, ctx: RuleContext) -> list[Column]:
     """Every column of the site, in URL order (cached on the snapshot for this context)."""
     cache_key = f"columns:{id(ctx.column_overrides)}"
     if cache_key in snap.cache:
         return snap.cache[cache_key]
-    groups: dict[str, list[Page]] = {}
-    for page in snap.pages:
-        if page.ok and page.html and page_role(page, snap) == ROLE_COLUMN:
-            groups.setdefault(column_key(page), []).append(page)
+    groups = column_pages(snap)
     home_links = {ln.url for ln in snap.home.links} if snap.home else set()
     tax = taxonomy()
     columns: list[Column] = []
-    for key, pages in sorted(groups.items()):
+    for key, pages in groups.items():
         override = _override(ctx, key)
         if override.get("ignore"):
             continue

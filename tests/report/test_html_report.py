@@ -339,3 +339,32 @@ def test_browser_screenshot_is_an_inline_image_kept_out_of_results(
     # The CSP lets data: images through and nothing else.
     assert "img-src data:;" in html
     assert jpeg not in json.dumps(run.to_json())
+
+
+def test_evidence_screenshots_sit_under_their_veto_with_url_and_time(
+    run: RunResults, rule_names: dict[str, str]
+) -> None:
+    from govsite.findings import Finding
+
+    site = run.sites[1]
+    page = "http://www.example.gov.cn/xwzx/<b>/"
+    site.findings = [Finding(rule="column.stale", url=page, detail="栏目超期未更新")]
+    site.vetoes = ["column.stale"]
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0evidence").decode("ascii")
+    site.evidence_screenshots = [
+        {"url": page, "taken_at": "2026-11-23T15:04:05+08:00", "status": 200,
+         "mime": "image/jpeg", "width": 1280, "height": 700, "bytes": 12, "data": jpeg},
+        {"url": "http://www.example.gov.cn/other/", "taken_at": "2026-11-23T15:04:06+08:00",
+         "error": "TimeoutError: <timeout>"},
+    ]
+    (reason,) = veto_reasons(site)
+    assert [s["url"] for s in reason.screenshots] == [page]  # only pages its findings name
+    site.findings.append(Finding(rule="column.stale", url="http://www.example.gov.cn/other/",
+                                 detail="栏目超期未更新"))
+    html = render_report_html(run, rule_names=rule_names, profile_notes={})
+    vetoes = html[html.index('<ul class="vetoes">'):]
+    vetoes = vetoes[:vetoes.index("</ul>")]
+    assert f'src="data:image/jpeg;base64,{jpeg}"' in vetoes
+    assert "截图时间 2026-11-23T15:04:05+08:00" in vetoes and "（HTTP 200）" in vetoes
+    assert "&lt;b&gt;" in vetoes and "<b>" not in vetoes  # crawled URLs are escaped
+    assert "取证截图未能生成" in vetoes and "TimeoutError: &lt;timeout&gt;" in vetoes
