@@ -6,7 +6,8 @@ and reports can name a site without importing the loaders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 from urllib.parse import urlsplit
 
 KIND_PORTAL = "portal"
@@ -41,3 +42,13 @@ class Site:
     def host(self) -> str:
         """Lower-case host name of the home page URL, without port."""
         return (urlsplit(self.url).hostname or "").lower()
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field, for stores and files that keep a site beside what was found on it."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Site:
+        """The inverse of `to_json`; unknown keys are ignored so old files still load."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})

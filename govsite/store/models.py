@@ -255,3 +255,115 @@ class ProbeRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))
+
+
+class PeriodRecord(Base):
+    """A decision document of one evaluation period (考核周期, e.g. 2026Q3), as JSON.
+
+    `kind` says which: an evaluation (`key` = evaluation profile id), a sample plan, a
+    self-check comparison, a rectification re-check (`key` = the re-checked run). Kept as
+    documents rather than tables because the 通报 reads them whole and they are written once
+    per period; the figures inside are recomputable from runs and imported files.
+    """
+
+    __tablename__ = "period_records"
+
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+
+
+class UserRow(Base):
+    """An account of the web application (`govsite users add`, `govsite serve`).
+
+    `role` is admin (centre admin: everything), staff (centre staff: everything but settings
+    and accounts), unit (a unit operator: only the sites whose unit is `unit`), or viewer
+    (read-only). Passwords are stored only as argon2 hashes. `failed_logins` and
+    `locked_until` slow down password guessing per account.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+    failed_logins: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None]
+
+
+class AuditRow(Base):
+    """One state change made through the web application or the CLI: who, when, what."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]]
+
+
+class MessageRow(Base):
+    """A 我为政府网站找错 message: who it concerns, where it stands, and its deadlines.
+
+    `source` is form (the public page), api, or import (the national platform's export, whose
+    id is `external_id`). `unit` is the unit the owning site belongs to, fixed when routed.
+    Deadlines are computed in working days (govsite.feedback.deadlines) when the message is
+    received and again when it is returned for redo (退回重办).
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_site_code", "site_code"),
+        Index("ix_messages_unit_state", "unit", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    site_code: Mapped[str] = mapped_column(String(32))
+    site_name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(255))
+    msg_type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    page_url: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(Text)
+    submitter_kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime]
+    assigned_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    reply_deadline: Mapped[datetime | None]
+    close_deadline: Mapped[datetime | None]
+    returned_count: Mapped[int] = mapped_column(Integer)
+    reply: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class MessageEventRow(Base):
+    """One step of a message's life (分办, 答复, 办结, 退回重办 …), kept for the audit trail."""
+
+    __tablename__ = "message_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"),
+                                            index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)

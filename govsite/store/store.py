@@ -39,6 +39,7 @@ from govsite.store.models import (
     RunSite,
     Snapshot,
 )
+from govsite.store.period_store import PeriodStoreMixin
 from govsite.store.probe_store import ProbeStoreMixin
 from govsite.store.review_store import ReviewStoreMixin
 
@@ -59,8 +60,8 @@ class RunInfo:
     counts: dict[str, Any]
 
 
-class Store(ProbeStoreMixin, ReviewStoreMixin):
-    """Runs, sites, snapshots, results and availability probes (`ProbeStoreMixin`).
+class Store(ProbeStoreMixin, ReviewStoreMixin, PeriodStoreMixin):
+    """Runs, sites, snapshots, results; probes, reviews and period records (the mixins).
 
     Call `migrate()` once before first use.
     """

@@ -14,7 +14,8 @@ from govsite.store import Store
 from govsite.store.models import Base
 from govsite.store.store import MIGRATIONS
 
-TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings", "probes", "reviews"}
+TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings", "probes", "reviews",
+          "period_records", "users", "audit_log", "messages", "message_events"}
 
 
 def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
@@ -25,7 +26,7 @@ def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
         assert set(inspect(store.engine).get_table_names()) == TABLES | {"alembic_version"}
         with store.engine.connect() as conn:
             assert conn.execute(text("select version_num from alembic_version")).all() == [
-                ("0004_reviews",)
+                ("0006_web",)
             ]
 
 
@@ -180,5 +181,24 @@ def test_0004_adds_reviews_and_keeps_stored_findings(store_url: str) -> None:
         assert (stored.id, stored.text, stored.reason) == (review_id, "数聚", "专有名词")
         _alembic(store, "downgrade", "0003_probes")
         assert "reviews" not in inspect(store.engine).get_table_names()
+        with store.engine.connect() as conn:
+            assert conn.scalar(text("select count(*) from findings")) >= 1
+
+
+def test_0005_adds_period_records_to_a_store_with_data(store_url: str) -> None:
+    with Store(store_url) as store:
+        _alembic(store, "upgrade", "0001")
+        _insert_0001_result(store)
+        _alembic(store, "upgrade", "0004_reviews")
+        assert "period_records" not in inspect(store.engine).get_table_names()
+        store.migrate()
+        (result,) = store.load_site_results("20261123-020000-a1b2c3", "gb2019")
+        assert result.findings
+        store.save_record("2026Q4", "evaluation", {"total": 91.5}, key="census")
+        store.save_record("2026Q4", "evaluation", {"total": 92.0}, key="census")  # replaces
+        assert store.load_record("2026Q4", "evaluation", "census") == {"total": 92.0}
+        assert [r[:3] for r in store.list_records()] == [("2026Q4", "evaluation", "census")]
+        _alembic(store, "downgrade", "0004_reviews")
+        assert "period_records" not in inspect(store.engine).get_table_names()
         with store.engine.connect() as conn:
             assert conn.scalar(text("select count(*) from findings")) >= 1

@@ -282,3 +282,20 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("pragma foreign_keys").scalar() == 1
+
+
+def test_runs_belong_to_the_period_named_at_census_else_to_their_quarter(store: Store) -> None:
+    q3 = store.create_run(profile="gb2019", as_of=date(2026, 9, 30))
+    named = store.create_run(profile="gb2019", as_of=date(2026, 10, 8),
+                             options={"period": "2026Q3"})  # a late Q3 check, in October
+    q4 = store.create_run(profile="gb2019", as_of=date(2026, 11, 23))
+    unfinished = store.create_run(profile="gb2019", as_of=date(2026, 11, 24))
+    for run_id in (q3, named, q4):
+        store.finish_run(run_id)
+    assert set(store.period_run_ids("2026Q3")) == {q3, named}
+    assert store.period_run_ids("2026Q4") == [q4]
+    assert store.period_run_ids("2026Q4", finished_only=False) == [unfinished, q4]
+    assert store.periods() == ["2026Q3", "2026Q4"]
+    with pytest.raises(ValueError, match="unknown period record kind"):
+        store.save_record("2026Q4", "nonsense", {})
+    assert store.load_record("2026Q4", "sample") is None
