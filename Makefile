@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint clean docs bench chromium
+.PHONY: demo test install lint clean docs bench chromium office
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,10 +18,17 @@ $(VENV)/.stamp: pyproject.toml | $(BIN)/python
 # --browser needs the system Chromium (Debian package; Playwright's own download cannot be
 # fetched here), CJK fonts for faithful screenshots, and axe-core from npm (node_modules is
 # not committed). Each step runs only when its part is missing or its manifest changed.
-install: $(VENV)/.stamp node_modules/.stamp chromium
+install: $(VENV)/.stamp node_modules/.stamp chromium office
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
+
+# The 通报 in PDF: LibreOffice converts the .docx, Noto CJK gives it embeddable Chinese fonts,
+# poppler's pdftoppm renders a page for the docs.
+office:
+	@(command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	  && test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc) \
+	  || (apt-get update && apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils)
 
 node_modules/.stamp: package.json
 	@command -v npm >/dev/null || (apt-get update && apt-get install -y npm)

@@ -12,10 +12,12 @@ from rich.console import Console
 
 from govsite import __version__
 from govsite.cli_common import DEFAULT_DB, fail, open_store
+from govsite.cli_evaluate import register as register_period_commands
 from govsite.cli_monitor import monitor_app
 from govsite.cli_review import review_app
 from govsite.collect import CollectSettings, parse_resolve
 from govsite.content.lexicon import LexiconError, load_user_lexicons
+from govsite.evaluate.period import parse_period, period_of
 from govsite.probes import ProbeFileError, load_probes_csv
 from govsite.profile import ProfileError, load_profile
 from govsite.progress import RichProgress, problems_table, summary_table, verdict_line
@@ -32,6 +34,7 @@ app = typer.Typer(
 )
 app.add_typer(monitor_app, name="monitor")
 app.add_typer(review_app, name="review")
+register_period_commands(app)
 console = Console()
 
 
@@ -63,6 +66,7 @@ def census(
     sites: Annotated[Path, typer.Option("--sites", help="网站名录 SITES.csv (UTF-8 or GBK) or .xlsx with the contract's columns.")],
     profile: Annotated[str, typer.Option(help="gb2019, gb2015, or a profile YAML file.")] = "gb2019",
     as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 YYYY-MM-DD; freshness windows count back from it. Default: today.")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="考核周期 this run counts for, e.g. 2026Q3 (evaluate, sample and report ask for a period). Default: the quarter of --as-of.")] = None,
     resolve: Annotated[list[str], typer.Option("--resolve", help="HOST[:PORT]=IP[:PORT]: send HOST's requests to that address, keeping Host header, SNI and URLs (like curl). Repeatable.")] = [],  # noqa: B006
     ca: Annotated[Path | None, typer.Option("--ca", help="Extra CA certificate (PEM) to trust, for intranets.")] = None,
     probes: Annotated[str | None, typer.Option("--probes", help="Availability history: a CSV (site_code,url,time,ok,elapsed_ms,status,error) or the store URL `govsite monitor` wrote to (sqlite:///monitor.db, postgresql+psycopg://…). Without it availability is not measured.")] = None,
@@ -110,6 +114,7 @@ def census(
         raise _fail("名录中没有可普查的网站")
     day = _as_of(as_of)
     try:
+        run_period = period_of(day) if period is None else "{}Q{}".format(*parse_period(period))
         for spec in resolve:
             parse_resolve(spec)
         prof = load_profile(profile)
@@ -129,7 +134,7 @@ def census(
     plan = CensusPlan(
         sites=loaded.sites, profile=prof, as_of=day, store=open_store(db),
         settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,
-        options={"sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
+        options={"period": run_period, "sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
                  "lexicons": [str(p) for p in lexicon], "max_pages": max_pages, "version": __version__},
     )
     console.print(f"普查 {len(plan.sites)} 个网站，指标体系 {prof.name_zh}，监测时间点 {plan.as_of}")
@@ -201,7 +206,8 @@ def demo(
         plan = CensusPlan(
             sites=loaded.sites, profile=load_profile("gb2019"), as_of=day,
             store=open_store(f"sqlite:///{db_path}"), settings=settings, out=out,
-            probes=load_probes_csv(files["probes"]), options={"demo": True},
+            probes=load_probes_csv(files["probes"]),
+            options={"demo": True, "period": period_of(day)},
         )
         with RichProgress(console, len(plan.sites)) as progress:
             run = run_census(plan, progress)

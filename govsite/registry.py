@@ -155,16 +155,16 @@ def load_registry(path: Path, *, strict: bool = False) -> RegistryLoad:
     path = Path(path)
     file = str(path)
     try:
-        rows = _read_rows(path)
+        rows = read_rows(path)
         sites, errors = _Validator(file).run(rows)
-    except _FileProblem as exc:
+    except FileProblem as exc:
         sites, errors = [], [RowError(file, exc.line, "", exc.reason)]
     if strict and errors:
         raise RegistryError(errors)
     return RegistryLoad(sites=sites, errors=errors, file=file)
 
 
-class _FileProblem(Exception):
+class FileProblem(Exception):
     """A problem with the file as a whole: no row can be trusted."""
 
     def __init__(self, reason: str, line: int = 1) -> None:
@@ -179,12 +179,12 @@ Row = tuple[int, list[str]]  # (line number, cell texts)
 ErrorSink = Callable[[str, str], None]  # error(field, reason), bound to one row
 
 
-def _read_rows(path: Path) -> list[Row]:
+def read_rows(path: Path) -> list[Row]:
     if not path.is_file():
-        raise _FileProblem("文件不存在", line=0)
+        raise FileProblem("文件不存在", line=0)
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise _FileProblem("不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV", line=0)
+        raise FileProblem("不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV", line=0)
     return _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path.read_bytes())
 
 
@@ -201,7 +201,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise _FileProblem("无法识别文件编码（应为 UTF-8 或 GBK）", line=0) from exc
+        raise FileProblem("无法识别文件编码（应为 UTF-8 或 GBK）", line=0) from exc
 
 
 def _csv_rows(data: bytes) -> list[Row]:
@@ -214,7 +214,7 @@ def _csv_rows(data: bytes) -> list[Row]:
             rows.append((start, [_clean(c) for c in record]))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise _FileProblem(f"CSV 格式错误：{exc}", line=reader.line_num) from exc
+        raise FileProblem(f"CSV 格式错误：{exc}", line=reader.line_num) from exc
     return rows
 
 
@@ -222,7 +222,7 @@ def _xlsx_rows(path: Path) -> list[Row]:
     try:
         book = load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a broken file
-        raise _FileProblem(f"无法读取 XLSX 文件：{exc}", line=0) from exc
+        raise FileProblem(f"无法读取 XLSX 文件：{exc}", line=0) from exc
     try:
         sheet = book.worksheets[0]
         return [
@@ -263,7 +263,7 @@ class _Validator:
         body = iter([r for r in rows if any(r[1])])  # blank lines carry nothing
         header = next(body, None)
         if header is None:
-            raise _FileProblem("文件为空，没有表头")
+            raise FileProblem("文件为空，没有表头")
         self._read_header(*header)
         sites: list[Site] = []
         errors: list[RowError] = []
@@ -284,7 +284,7 @@ class _Validator:
         missing = [HEADERS[f] for f in REQUIRED if f not in self.columns]
         if missing:
             names = "、".join(f"{zh}（或 {en}）" for zh, en in missing)
-            raise _FileProblem(f"缺少必需列：{names}", line=line)
+            raise FileProblem(f"缺少必需列：{names}", line=line)
 
     def _row(self, line: int, cells: list[str]) -> tuple[Site | None, list[RowError]]:
         errors: list[RowError] = []
@@ -359,7 +359,7 @@ class _Validator:
         if not well_formed or any(ch.isspace() for ch in url):
             error("url", f'"{raw}" 不是有效的首页地址（应为 http:// 或 https:// 网址）')
             return None
-        first = self.urls.setdefault(_url_key(url), line)
+        first = self.urls.setdefault(url_key(url), line)
         if first != line:
             error("url", f'首页地址 "{raw}" 与第{first}行重复')
             return None
@@ -372,7 +372,7 @@ class _Validator:
         return allowed.get(raw) or allowed.get(raw.lower())
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
     """The identity of a home page for duplicate checks.
 
     Scheme, host case, a default port and a trailing slash do not make another site:

@@ -112,7 +112,7 @@ class Evaluation:
     profile: str
     profile_name_zh: str
     run_id: str
-    sources: list[dict[str, Any]]  # [{"id", "name_zh", "weight"}] in profile order
+    sources: list[dict[str, Any]]  # [{"id", "name_zh", "weight", "kind"}] in profile order
     sites: list[SiteEvaluation]
     categories: list[GroupStats]
     overall: GroupStats
