@@ -30,6 +30,7 @@ from govsite.score import score_site
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
 from govsite.store.store import Store
+from govsite.work.runstate import done_codes, reopen_run
 
 
 class Progress(Protocol):
@@ -135,35 +136,58 @@ def attach_screenshots(result: SiteResult, snap: SiteSnapshot) -> None:
     result.evidence_screenshots = [s for s in browser.get("evidence") or [] if s.get("url") in wanted]
 
 
-async def _collect_all(plan: CensusPlan, run_id: str, progress: Progress) -> list[SiteResult]:
+async def audit_site(collector: Collector, plan: CensusPlan, ctx: RuleContext,
+                     reviews: Sequence[Review], run_id: str, site: Site,
+                     progress: Progress) -> SiteResult:
+    """Collect, judge and store one site of a run (the census's and each worker's unit).
+
+    The snapshot is stored first and the result second: the result row is what marks a site
+    done (`govsite.work.runstate`), so a process killed in between leaves a site that a
+    resume audits again rather than one counted as done without its result.
+    """
+    progress.site_started(site)
+    started = time.monotonic()
+    snap = await collector.collect(site, on_page=lambda url: progress.page_fetched(site, url))
+    snap.stats.setdefault("seconds", round(time.monotonic() - started, 2))
+    if plan.probes is not None:
+        snap.probes = [p.to_json() for p in plan.probes.for_site(site.site_code)]
+    result = judge_and_score(snap, ctx, plan.profile, reviews)
+    if snap.browser is not None and result.vetoes:
+        urls = evidence_urls(result, plan.settings.evidence_screenshots)
+        snap.browser["evidence"] = await collector.screenshots(urls)
+        attach_screenshots(result, snap)
+    plan.store.save_snapshot(run_id, snap)
+    plan.store.save_result(run_id, plan.profile.id, result)
+    progress.site_done(site, result)
+    return result
+
+
+async def _collect_all(plan: CensusPlan, run_id: str, sites: Sequence[Site],
+                       progress: Progress) -> list[SiteResult]:
+    # The rules see the whole registry (parents, duplicates) even when a resume audits a few.
     ctx = context_for(plan.profile, plan.as_of, plan.sites, plan.column_overrides, plan.lexicons)
     reviews = plan.store.list_reviews()
-    results: dict[str, SiteResult] = {}
     gate = asyncio.Semaphore(plan.settings.site_concurrency)
 
     async with Collector(plan.settings) as collector:
 
-        async def one(site: Site) -> None:
+        async def one(site: Site) -> SiteResult:
             async with gate:
-                progress.site_started(site)
-                started = time.monotonic()
-                snap = await collector.collect(
-                    site, on_page=lambda url: progress.page_fetched(site, url))
-                snap.stats.setdefault("seconds", round(time.monotonic() - started, 2))
-                if plan.probes is not None:
-                    snap.probes = [p.to_json() for p in plan.probes.for_site(site.site_code)]
-                result = judge_and_score(snap, ctx, plan.profile, reviews)
-                if snap.browser is not None and result.vetoes:
-                    urls = evidence_urls(result, plan.settings.evidence_screenshots)
-                    snap.browser["evidence"] = await collector.screenshots(urls)
-                    attach_screenshots(result, snap)
-                plan.store.save_snapshot(run_id, snap)
-                plan.store.save_result(run_id, plan.profile.id, result)
-                results[site.site_code] = result
-                progress.site_done(site, result)
+                return await audit_site(collector, plan, ctx, reviews, run_id, site, progress)
 
-        await asyncio.gather(*(one(site) for site in plan.sites))
-    return [results[s.site_code] for s in plan.sites]
+        return list(await asyncio.gather(*(one(site) for site in sites)))
+
+
+def _audit(plan: CensusPlan, run_id: str, sites: Sequence[Site],
+           progress: Progress | None) -> list[SiteResult]:
+    """Audit `sites` into the run, then close it as finished (or failed, and re-raise)."""
+    try:
+        results = asyncio.run(_collect_all(plan, run_id, sites, progress or SilentProgress()))
+    except BaseException:
+        plan.store.finish_run(run_id, "failed")
+        raise
+    plan.store.finish_run(run_id, "finished")
+    return results
 
 
 def run_census(plan: CensusPlan, progress: Progress | None = None) -> RunResults:
@@ -171,14 +195,48 @@ def run_census(plan: CensusPlan, progress: Progress | None = None) -> RunResults
     store = plan.store
     run_id = store.create_run(profile=plan.profile.id, as_of=plan.as_of, options=plan.options)
     store.add_sites(run_id, plan.sites)
-    try:
-        site_results = asyncio.run(_collect_all(plan, run_id, progress or SilentProgress()))
-    except BaseException:
-        store.finish_run(run_id, "failed")
-        raise
-    store.finish_run(run_id, "finished")
+    site_results = _audit(plan, run_id, plan.sites, progress)
     run = RunResults(profile=plan.profile.id, profile_name_zh=plan.profile.name_zh,
                      as_of=plan.as_of.isoformat(), generated_at=now_iso(), sites=site_results,
+                     run_id=run_id)
+    if plan.out is not None:
+        write_reports(run, plan.profile, plan.out)
+    return run
+
+
+def pending_sites(plan: CensusPlan, run_id: str) -> list[Site]:
+    """The run's sites that have no stored result under the plan's profile yet."""
+    done = done_codes(plan.store, run_id, plan.profile.id)
+    return [s for s in plan.sites if s.site_code not in done]
+
+
+def resume_census(plan: CensusPlan, run_id: str, progress: Progress | None = None) -> RunResults:
+    """Finish an interrupted run in this process: audit only its sites without a stored
+    result, then report all of them.
+
+    `plan` is the run's own (`govsite.work.runplan.load_plan`); the run may have been left
+    `running` (its process was killed) or `failed`. A site whose result was stored is never
+    collected again.
+    """
+    reopen_run(plan.store, run_id)
+    _audit(plan, run_id, pending_sites(plan, run_id), progress)
+    return stored_run_results(plan, run_id)
+
+
+def stored_run_results(plan: CensusPlan, run_id: str) -> RunResults:
+    """A run's results as stored, every site in registry order; reports written when
+    `plan.out` is set.
+
+    Runs audited by several processes (a resume, Celery workers) have all their results in
+    the store only. Screenshots are kept in snapshots, not results: with --browser they are
+    attached again from there.
+    """
+    results = plan.store.load_site_results(run_id, plan.profile.id)
+    if plan.settings.browser:
+        for result in results:
+            attach_screenshots(result, plan.store.load_snapshot(run_id, result.site.site_code))
+    run = RunResults(profile=plan.profile.id, profile_name_zh=plan.profile.name_zh,
+                     as_of=plan.as_of.isoformat(), generated_at=now_iso(), sites=results,
                      run_id=run_id)
     if plan.out is not None:
         write_reports(run, plan.profile, plan.out)

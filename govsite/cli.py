@@ -13,17 +13,20 @@ from rich.console import Console
 from govsite import __version__
 from govsite.cli_common import DEFAULT_DB, fail, open_store
 from govsite.cli_evaluate import register as register_period_commands
+from govsite.cli_messages import messages_app
 from govsite.cli_monitor import monitor_app
 from govsite.cli_review import review_app
+from govsite.cli_web import serve, users_app
 from govsite.collect import CollectSettings, parse_resolve
 from govsite.content.lexicon import LexiconError, load_user_lexicons
 from govsite.evaluate.period import parse_period, period_of
-from govsite.probes import ProbeFileError, load_probes_csv
+from govsite.probes import ProbeFileError
 from govsite.profile import ProfileError, load_profile
 from govsite.progress import RichProgress, problems_table, summary_table, verdict_line
 from govsite.results import RunResults
 from govsite.rules.base import all_rules
 from govsite.rules.taxonomy import OverrideError, load_overrides
+from govsite.work.command import worker
 
 app = typer.Typer(
     help="govsite — 政府网站普查与绩效评估. Census government websites by the national "
@@ -34,6 +37,10 @@ app = typer.Typer(
 )
 app.add_typer(monitor_app, name="monitor")
 app.add_typer(review_app, name="review")
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
+app.command("worker")(worker)
+app.add_typer(messages_app, name="messages")
 register_period_commands(app)
 console = Console()
 
@@ -63,14 +70,14 @@ def _print_summary(run: RunResults, out: Path | None) -> None:
 
 @app.command()
 def census(
-    sites: Annotated[Path, typer.Option("--sites", help="网站名录 SITES.csv (UTF-8 or GBK) or .xlsx with the contract's columns.")],
+    sites: Annotated[Path | None, typer.Option("--sites", help="网站名录 SITES.csv (UTF-8 or GBK) or .xlsx with the contract's columns. Required unless --resume.")] = None,
     profile: Annotated[str, typer.Option(help="gb2019, gb2015, or a profile YAML file.")] = "gb2019",
     as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 YYYY-MM-DD; freshness windows count back from it. Default: today.")] = None,
     period: Annotated[str | None, typer.Option("--period", help="考核周期 this run counts for, e.g. 2026Q3 (evaluate, sample and report ask for a period). Default: the quarter of --as-of.")] = None,
     resolve: Annotated[list[str], typer.Option("--resolve", help="HOST[:PORT]=IP[:PORT]: send HOST's requests to that address, keeping Host header, SNI and URLs (like curl). Repeatable.")] = [],  # noqa: B006
     ca: Annotated[Path | None, typer.Option("--ca", help="Extra CA certificate (PEM) to trust, for intranets.")] = None,
     probes: Annotated[str | None, typer.Option("--probes", help="Availability history: a CSV (site_code,url,time,ok,elapsed_ms,status,error) or the store URL `govsite monitor` wrote to (sqlite:///monitor.db, postgresql+psycopg://…). Without it availability is not measured.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Directory for results.json and report.html.")] = Path("out/census"),
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for results.json and report.html. Default: out/census (with --resume: the run's own).")] = None,
     db: Annotated[str, typer.Option("--db", help="Store URL: sqlite:///file.db (default) or postgresql+psycopg://…")] = DEFAULT_DB,
     strict: Annotated[bool, typer.Option("--strict", help="Stop on any bad registry row instead of skipping it.")] = False,
     columns: Annotated[Path | None, typer.Option("--columns", help="Column override YAML (host → path → type/name/ignore); see docs/columns.md.")] = None,
@@ -87,6 +94,9 @@ def census(
     browser_pages: Annotated[int, typer.Option("--browser-pages", help="With --browser: pages per site opened at most (home first, then columns, then articles).")] = CollectSettings.browser_pages,
     browser_articles: Annotated[int, typer.Option("--browser-articles", help="With --browser: article pages per site in the sample, spread over the site.")] = CollectSettings.browser_articles,
     chromium: Annotated[str, typer.Option("--chromium", help="Chromium executable for --browser.")] = CollectSettings.chromium_path,
+    resume: Annotated[str | None, typer.Option("--resume", help="Finish the interrupted run RUN: audit only its sites without a stored result, then report all. Its registry, profile, settings and files are the run's own (the options above are ignored); see docs/scaling.md.")] = None,
+    workers: Annotated[str | None, typer.Option("--workers", help="Audit on Celery workers (`govsite worker`) instead of in this process: celery://redis://127.0.0.1:6379/0 or celery://amqp://guest:guest@127.0.0.1:5672//.")] = None,
+    limiter: Annotated[str | None, typer.Option("--limiter", help="With --workers: the Redis (redis://…) the workers share host limits and site claims in. Default: the broker when it is Redis.")] = None,
 ) -> None:
     """Audit every site of a registry: crawl once, judge with rules, score by profile.
 
@@ -100,10 +110,20 @@ def census(
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from govsite.census import CensusPlan, run_census
+    from govsite.census import CensusPlan
     from govsite.monitor.history import open_probes
     from govsite.registry import RegistryError, load_registry
+    from govsite.work.command import carry_out, plan_of_run
+    from govsite.work.runplan import DEFAULT_OUT, run_options
 
+    if resume is not None:
+        plan = plan_of_run(resume, db, out)
+        run = carry_out(plan, resume=resume, workers=workers, limiter=limiter)
+        _print_summary(run, plan.out)
+        return
+    if sites is None:
+        raise _fail("缺少 --sites 网站名录（续跑已有运行请用 --resume RUN）")
+    out = out or DEFAULT_OUT
     try:
         loaded = load_registry(sites, strict=strict)
     except (RegistryError, OSError) as exc:
@@ -134,12 +154,12 @@ def census(
     plan = CensusPlan(
         sites=loaded.sites, profile=prof, as_of=day, store=open_store(db),
         settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,
-        options={"period": run_period, "sites": str(sites), "resolve": list(resolve), "probes": str(probes or ""),
-                 "lexicons": [str(p) for p in lexicon], "max_pages": max_pages, "version": __version__},
+        options={"period": run_period, "sites": str(sites), "resolve": list(resolve), "max_pages": max_pages,
+                 "version": __version__, **run_options(profile=profile, settings=settings, columns=columns,
+                                                       lexicons=lexicon, probes=probes, out=out)},
     )
     console.print(f"普查 {len(plan.sites)} 个网站，指标体系 {prof.name_zh}，监测时间点 {plan.as_of}")
-    with RichProgress(console, len(plan.sites)) as progress:
-        run = run_census(plan, progress)
+    run = carry_out(plan, resume=None, workers=workers, limiter=limiter)
     _print_summary(run, out)
 
 
@@ -180,39 +200,31 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Where the demo fleet, store and reports go.")] = Path("out/demo"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 for the generated fleet (default: today).")] = None,
     sites: Annotated[int, typer.Option(help="Number of generated sites (12 or more carry every planted defect).")] = 14,
-    browser: Annotated[bool, typer.Option("--browser", help="Also run the Chromium pass (axe-core, screenshots; about 3 minutes more).")] = False,
+    browser: Annotated[bool, typer.Option("--browser", help="Also run the Chromium pass (axe-core, screenshots) in both censuses; several minutes more.")] = False,
 ) -> None:
-    """Census the bundled demo fleet: generated gov-like sites served on 127.0.0.1.
+    """A centre's quarter on the bundled demo fleet: generated gov-like sites on 127.0.0.1.
 
     Builds the fleet (GBK and UTF-8 sites, dated lists, footers, attachments, planted
-    defects), serves it by virtual host on a loopback port, runs a gb2019 census with
-    --resolve for every host, and writes OUT/results.json and OUT/report.html.
+    defects), serves it by virtual host on a loopback port and runs two gb2019 censuses with
+    --resolve for every host: last quarter's, and this quarter's after three units repaired
+    their sites. Then re-checks last quarter's findings (整改复核), evaluates both quarters and
+    writes OUT/results.json, OUT/report.html and the 通报 (OUT/通报-PERIOD.docx/.xlsx/.html).
     """
-    from govsite.census import CensusPlan, run_census
-    from govsite.fleet.generate import build_fleet, write_fleet
-    from govsite.fleet.server import FleetServer
-    from govsite.registry import load_registry
+    from govsite.demo import run_demo
 
     day = _as_of(as_of)
-    fleet = build_fleet(as_of=day, n_sites=sites)
-    files = write_fleet(fleet, out / "fleet")
-    db_path = out / "govsite.db"
-    db_path.unlink(missing_ok=True)
-    loaded = load_registry(files["sites"], strict=True)
-    with FleetServer(fleet) as server:
-        console.print(f"演示网站群已在 127.0.0.1:{server.port} 上运行（{len(fleet.sites)} 个站点）")
-        settings = dataclasses.replace(CollectSettings(), resolve=tuple(server.resolve_args()),
-                                       host_interval_s=0.02, host_concurrency=4, browser=browser)
-        plan = CensusPlan(
-            sites=loaded.sites, profile=load_profile("gb2019"), as_of=day,
-            store=open_store(f"sqlite:///{db_path}"), settings=settings, out=out,
-            probes=load_probes_csv(files["probes"]),
-            options={"demo": True, "period": period_of(day)},
-        )
-        with RichProgress(console, len(plan.sites)) as progress:
-            run = run_census(plan, progress)
-    _print_summary(run, out)
-    console.print(f"演示名录与真值：{files['sites']}  {files['truth']}")
+    outcome = run_demo(out, day, n_sites=sites, browser=browser,
+                       progress=lambda label, total: _labelled_progress(label, total))
+    _print_summary(outcome.run, out)
+    console.print("整改复核（上季度问题）：" + "，".join(f"{k} {v}" for k, v in outcome.recheck.counts.items()))
+    for kind in ("docx", "xlsx", "html"):
+        console.print(f"通报（{kind}）：{outcome.files[kind]}")
+    console.print(f"演示名录与真值：{outcome.files['sites']}  {outcome.files['truth']}")
+
+
+def _labelled_progress(label: str, total: int) -> RichProgress:
+    console.print(label)
+    return RichProgress(console, total)
 
 
 @app.command()

@@ -176,6 +176,72 @@ def selfcheck(
     console.print(f"比对结果已保存：{_write_json(out, 'selfcheck.json', result.to_json())}")
 
 
+def recheck(
+    run: Annotated[str, typer.Option("--run", help="The earlier census run whose findings are re-checked (govsite census printed its id; results.json has it as run_id).")],
+    period: Annotated[str | None, typer.Option("--period", help="考核周期 the re-check counts for (default: the quarter of --as-of).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="监测时间点 of the re-check, YYYY-MM-DD (default: today).")] = None,
+    site: Annotated[list[str], typer.Option("--site", help="Only this site code; repeatable (default: every site with findings).")] = [],  # noqa: B006
+    resolve: Annotated[list[str], typer.Option("--resolve", help="HOST[:PORT]=IP[:PORT], as for govsite census. Repeatable.")] = [],  # noqa: B006
+    ca: Annotated[Path | None, typer.Option("--ca", help="Extra CA certificate (PEM) to trust.")] = None,
+    host_concurrency: Annotated[int, typer.Option(help="Requests in flight per host at most.")] = 2,
+    host_interval: Annotated[float, typer.Option(help="Seconds between request starts on one host at least.")] = 0.25,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 15.0,
+    out: Annotated[Path, typer.Option("--out", help="Directory for recheck.json.")] = Path("out/recheck"),
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Re-audit only the pages and rules behind an earlier run's findings (整改复核).
+
+    Each finding becomes 已整改 (the page was fetched and the rule no longer reports it),
+    未整改 (still reported, with the new evidence) or 无法核实 (the page could not be fetched,
+    or the rule needs evidence a page re-fetch cannot give, such as a week of availability
+    probes). A fix is never claimed without seeing it. Sites still 未整改 are sampled again
+    next period (govsite sample).
+    """
+    import dataclasses
+    from datetime import date
+
+    from govsite.collect import CollectSettings, parse_resolve
+    from govsite.evaluate.period import period_of
+    from govsite.evaluate.recheck import run_recheck
+    from govsite.profile import ProfileError, load_profile
+    from govsite.store.period_store import KIND_RECHECK
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+        for spec in resolve:
+            parse_resolve(spec)
+    except ValueError as exc:
+        raise fail(console, str(exc)) from None
+    store = open_store(db)
+    info = store.get_run(run)
+    if info is None:
+        raise fail(console, f"没有普查 {run}（govsite review list 或 results.json 的 run_id）")
+    try:
+        prof = load_profile(info.profile)
+    except ProfileError as exc:
+        raise fail(console, str(exc)) from None
+    settings = dataclasses.replace(
+        CollectSettings(), resolve=tuple(resolve), ca_file=str(ca) if ca else None,
+        host_concurrency=host_concurrency, host_interval_s=host_interval, timeout_s=timeout)
+    result = run_recheck(store, run, prof, settings, as_of=day, sites=site or None)
+    key_period = _period(period) if period else period_of(day)
+    store.save_record(key_period, KIND_RECHECK, result.to_json(), key=run)
+    table = Table(title=f"整改复核（{run} → {day}）")
+    for col in ("规则", "已整改", "未整改", "无法核实"):
+        table.add_column(col)
+    rules: dict[str, dict[str, int]] = {}
+    for item in result.items:
+        counts = rules.setdefault(item.rule, {})
+        counts[item.state] = counts.get(item.state, 0) + 1
+    for rule_id, counts in sorted(rules.items()):
+        table.add_row(rule_id, *[str(counts.get(s, 0)) for s in ("已整改", "未整改", "无法核实")])
+    console.print(table)
+    console.print("合计：" + "，".join(f"{k} {v}" for k, v in result.counts.items()))
+    if result.sites_open:
+        console.print(f"仍有未整改问题的网站 {len(result.sites_open)} 个：{'、'.join(result.sites_open)}")
+    console.print(f"复核结果已保存（{key_period}）：{_write_json(out, 'recheck.json', result.to_json())}")
+
+
 def report(
     period: PeriodOpt,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated: docx, xlsx, html, pdf (pdf via LibreOffice).")] = "docx,xlsx,html",
@@ -224,4 +290,5 @@ def register(app: typer.Typer) -> None:
     app.command()(evaluate)
     app.command()(sample)
     app.command()(selfcheck)
+    app.command()(recheck)
     app.command()(report)

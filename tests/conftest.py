@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clirun import run_govsite
 from sqlalchemy import create_engine, text
 
 from govsite.store import Store, sqlite_url
@@ -53,8 +54,30 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _pg_schema()
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_store_url(request: pytest.FixtureRequest,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`store_url` for module-scoped fixtures (a whole census): the module runs on each database."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("store") / "store.db")
+    else:
+        yield from _pg_schema()
+
+
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
     with Store(store_url) as opened:
         opened.migrate()
         yield opened
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One `govsite demo` run (what `make demo` does: two quarters, re-check, 通报), shared.
+
+    Tests that change the store copy `OUT/demo` first.
+    """
+    out = tmp_path_factory.mktemp("demo")
+    demo = run_govsite("demo", "--out", str(out / "demo"), cwd=out)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    return out, demo.stdout

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-GOVSITE = [sys.executable, "-m", "govsite"]
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
-    return subprocess.run([*GOVSITE, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+from clirun import run_govsite as run
 
 
 def test_census_with_only_bad_rows_names_file_line_column(tmp_path: Path) -> None:
@@ -43,15 +32,6 @@ def test_help_teaches_the_census_options(tmp_path: Path) -> None:
     assert proc.returncode == 0
     for word in ("--resolve", "--as-of", "--probes", "--profile", "监测时间点"):
         assert word in proc.stdout
-
-
-@pytest.fixture(scope="module")
-def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """One `govsite demo` run (what `make demo` does) shared by the tests below."""
-    out = tmp_path_factory.mktemp("demo")
-    demo = run("demo", "--out", str(out / "demo"), cwd=out)
-    assert demo.returncode == 0, demo.stdout + demo.stderr
-    return out, demo.stdout
 
 
 def test_demo_then_rescore_from_the_command_line(demo_out: tuple[Path, str], tmp_path: Path) -> None:

@@ -60,11 +60,13 @@ def key(site_code: str, rule: str, url: str, target: str | None) -> tuple[str, .
 
 
 @pytest.fixture(scope="module")
-def census(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResults, dict, Path, Store, Any]:
+def census(tmp_path_factory: pytest.TempPathFactory,
+           module_store_url: str) -> tuple[RunResults, dict, Path, Store, Any]:
+    """One census of the fleet per database: the spine is proven on SQLite and PostgreSQL."""
     out = tmp_path_factory.mktemp("fleet-census")
     fleet = build_fleet(as_of=date.today(), n_sites=14)
     files = write_fleet(fleet, out / "fleet")
-    store = Store(f"sqlite:///{out / 'govsite.db'}")
+    store = Store(module_store_url)
     store.migrate()
     with FleetServer(fleet) as server:
         settings = CollectSettings(resolve=tuple(server.resolve_args()), host_interval_s=0.01,

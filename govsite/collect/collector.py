@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin
@@ -33,7 +34,7 @@ from govsite.collect import errors, soft404
 from govsite.collect.browser import BrowserAudit
 from govsite.collect.crawl import SiteCrawl, page_limits
 from govsite.collect.fetch import Fetcher, FetchStats, now_iso, ssl_contexts
-from govsite.collect.hosts import HostPool
+from govsite.collect.hosts import HostPool, SharedGate
 from govsite.collect.linkcheck import LinkChecker, judge
 from govsite.collect.parse import build_page
 from govsite.collect.resolve import MapResolver, parse_resolve
@@ -60,8 +61,10 @@ BLOCKED_WAF = "waf"
 class Collector:
     """Collects snapshots of sites; use as `async with Collector(settings) as c: ...`."""
 
-    def __init__(self, settings: CollectSettings) -> None:
+    def __init__(self, settings: CollectSettings, *, shared_gate: SharedGate | None = None) -> None:
+        """`shared_gate` holds the per-host limits across processes too (Celery workers)."""
         self.settings = settings
+        self._shared_gate = shared_gate
         self._resolve_rules = [parse_resolve(spec) for spec in settings.resolve]
         self._session: aiohttp.ClientSession | None = None
         self._sites = asyncio.Semaphore(max(1, settings.site_concurrency))
@@ -84,7 +87,7 @@ class Collector:
             cookie_jar=aiohttp.CookieJar(unsafe=True),
             timeout=aiohttp.ClientTimeout(total=self.settings.timeout_s),
         )
-        pool = HostPool.from_settings(self.settings)
+        pool = HostPool.from_settings(self.settings, self._shared_gate)
         self._fetcher = Fetcher(
             self._session,
             pool,
@@ -141,6 +144,73 @@ class Collector:
             raise RuntimeError("Collector must be used as an async context manager")
         async with self._sites:
             return await self._collect(site, on_page)
+
+    async def collect_pages(
+        self, site: Site, urls: Sequence[str], *, targets: Sequence[str] = ()
+    ) -> SiteSnapshot:
+        """A small snapshot of one site: its home page, the pages `urls`, checks of `targets`.
+
+        For a re-check (整改复核), which must see again exactly the pages and link targets behind
+        earlier findings and nothing else, through the census's own code: robots, WAF and
+        unreachable homes (then `blocked` is set and nothing more is fetched, as in `collect`),
+        the soft-404 fingerprint the link verdicts need, the crawl's page fetch (held at depth
+        0, so no page's links are followed) and the link checker, under the same politeness.
+        `urls` outside the site's host(s) or that cannot be pages are not fetched. No search,
+        security or browser pass. Never raises for anything the site does.
+        """
+        if self._session is None:
+            raise RuntimeError("Collector must be used as an async context manager")
+        async with self._sites:
+            started = time.perf_counter()
+            stats = FetchStats()
+            snap = SiteSnapshot(site=site, fetched_at=now_iso())
+            home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
+            snap.home, snap.pages = home, [home]
+            self._set_blocked(snap, home, detail)
+            if snap.blocked is None and home.ok:
+                await self._revisit(snap, home, home_check, urls, targets, stats)
+            snap.stats = {
+                "pages": len(snap.pages),
+                "links": len(snap.checks),
+                "seconds": round(time.perf_counter() - started, 2),
+                "requests": stats.requests,
+                "bytes": stats.bytes,
+            }
+            return snap
+
+    async def _revisit(
+        self,
+        snap: SiteSnapshot,
+        home: Page,
+        home_check: LinkCheck,
+        urls: Sequence[str],
+        targets: Sequence[str],
+        stats: FetchStats,
+    ) -> None:
+        """`collect_pages` past a usable home: the crawl's fetch of `urls`, then the checks."""
+        scope = {host_of(home.url), host_of(home.final_url)}
+        snap.soft404 = await self._soft404(home, stats)
+        crawl = SiteCrawl(
+            fetcher=self._fetcher,
+            robots=self._robots,
+            settings=replace(self.settings, max_depth=0),
+            scope=scope,
+            fingerprint=snap.soft404,
+            stats=stats,
+            on_page=None,
+        )
+        crawl.add(home, home_check)
+        for url in urls:
+            crawl.enqueue(url, 0, None)
+        await crawl.run()
+        snap.pages = crawl.pages
+        wanted = list(dict.fromkeys(targets))
+        known = {t: crawl.checks[t] for t in wanted if t in crawl.checks}
+        todo = [t for t in wanted if t not in known]
+        known.update(
+            await self._links.check_all(todo, scope=scope, fingerprint=snap.soft404, stats=stats)
+        )
+        snap.checks = {t: known[t] for t in wanted if t in known}
 
     async def _collect(self, site: Site, on_page: Callable[[str], None] | None) -> SiteSnapshot:
         started = time.perf_counter()

@@ -7,17 +7,20 @@
   (one start at a time, so no bursts even after a pause), a backoff that grows on 429/503 and
   honours Retry-After, and in-flight de-duplication (`once`).
 - **HostPool**: creates hosts on first use, applying per-host overrides from the settings.
+- **SharedGate** (optional): the same two limits held across processes (`govsite.work.limiter`
+  keeps them in Redis for Celery workers). A Host enters it inside its own slot, so the local
+  limits still apply first and a run without one behaves exactly as before.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from govsite.collect.settings import CollectSettings
 
@@ -33,6 +36,18 @@ BACKOFF_STATUSES = frozenset({429, 503})
 class HostConfig:
     concurrency: int
     interval_s: float
+
+
+class SharedGate(Protocol):
+    """Per-host limits shared with other processes auditing at the same time."""
+
+    def hold(self, host: str, concurrency: int, interval_s: float) -> AbstractAsyncContextManager[None]:
+        """Wait for one of `concurrency` shared slots and a start `interval_s` after the last."""
+        ...
+
+    async def pause(self, host: str, seconds: float) -> None:
+        """Hold every process's next start on `host` back by `seconds` (a 429's Retry-After)."""
+        ...
 
 
 def next_backoff(current: float, status: int | None, *, cap: float) -> float:
@@ -68,10 +83,14 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 class Host:
     """The politeness state of one host name."""
 
-    def __init__(self, key: str, config: HostConfig, *, max_pause_s: float) -> None:
+    def __init__(
+        self, key: str, config: HostConfig, *, max_pause_s: float, shared: SharedGate | None = None
+    ) -> None:
         self.key = key
         self.config = config
         self._max_pause_s = max_pause_s
+        self._shared = shared
+        self._shared_pause_s = 0.0  # a pause the server asked for, not yet told to `shared`
         self._semaphore = asyncio.Semaphore(max(1, config.concurrency))
         self._start_lock = asyncio.Lock()
         self._next_start = 0.0  # loop time before which no request may start
@@ -89,8 +108,17 @@ class Host:
                 delay = self._next_start - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                self._next_start = loop.time() + self.config.interval_s + self._backoff_s
-            yield
+                gap = self.config.interval_s + self._backoff_s
+                self._next_start = loop.time() + gap
+            if self._shared is None:
+                shared: AbstractAsyncContextManager[None] = nullcontext()
+            else:
+                shared = self._shared.hold(self.key, self.config.concurrency, gap)
+            async with shared:
+                yield
+            if self._shared is not None and self._shared_pause_s > 0:
+                pause, self._shared_pause_s = self._shared_pause_s, 0.0
+                await self._shared.pause(self.key, pause)
 
     def observe(self, status: int | None, retry_after: str | None = None) -> None:
         """Feed back one answer: adjust the backoff and honour a 429/503's Retry-After."""
@@ -100,6 +128,7 @@ class Host:
             pause = self._backoff_s if asked is None else min(asked, self._max_pause_s)
             now = asyncio.get_running_loop().time()
             self._next_start = max(self._next_start, now + pause)
+            self._shared_pause_s = max(self._shared_pause_s, pause)
 
     async def once(self, key: Hashable, factory: Callable[[], Awaitable[T]]) -> T:
         """Run `factory()` for `key` unless the same key is already running; share its result.
@@ -124,14 +153,16 @@ class HostPool:
         default: HostConfig,
         overrides: dict[str, HostConfig] | None = None,
         max_pause_s: float,
+        shared: SharedGate | None = None,
     ) -> None:
         self._default = default
         self._overrides = {k.lower(): v for k, v in (overrides or {}).items()}
         self._max_pause_s = max_pause_s
+        self._shared = shared
         self._hosts: dict[str, Host] = {}
 
     @classmethod
-    def from_settings(cls, settings: CollectSettings) -> HostPool:
+    def from_settings(cls, settings: CollectSettings, shared: SharedGate | None = None) -> HostPool:
         default = HostConfig(settings.host_concurrency, settings.host_interval_s)
         overrides = {
             host: HostConfig(
@@ -140,12 +171,14 @@ class HostPool:
             )
             for host, o in settings.host_overrides.items()
         }
-        return cls(default=default, overrides=overrides, max_pause_s=settings.max_retry_after_s)
+        return cls(default=default, overrides=overrides, max_pause_s=settings.max_retry_after_s,
+                   shared=shared)
 
     def get(self, host: str) -> Host:
         key = host.lower().rstrip(".")
         slot = self._hosts.get(key)
         if slot is None:
             config = self._overrides.get(key, self._default)
-            slot = self._hosts[key] = Host(key, config, max_pause_s=self._max_pause_s)
+            slot = self._hosts[key] = Host(key, config, max_pause_s=self._max_pause_s,
+                                           shared=self._shared)
         return slot

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from govsite.clock import now_iso
+from govsite.clock import CST, now_iso
 from govsite.evaluate.evalprofile import EvalProfile, load_eval_profile
 from govsite.evaluate.evaluation import evaluate
 from govsite.evaluate.model import GRADE_FAIL, Evaluation, Recheck, SelfCheckComparison
-from govsite.evaluate.period import previous_period
+from govsite.evaluate.period import period_bounds, previous_period
 from govsite.evaluate.sampling import SamplePlan, SampleRule, plan_sample
 from govsite.evaluate.selfcheck import compare_selfcheck, load_selfcheck
 from govsite.evaluate.sources import load_source_scores
@@ -97,8 +98,11 @@ def run_evaluation(store: Store, period: str, profile: EvalProfile,
 
 
 def failed_last_period(store: Store, period: str) -> set[str]:
-    """Sites last period's census failed, or its evaluation graded 不合格: always re-sampled."""
+    """Sites to re-check this period whatever the draw: last period's census failed them, its
+    evaluation graded them 不合格, or a re-check this period still found problems 未整改."""
     failed: set[str] = set()
+    for _, _, key, _ in store.list_records(period, KIND_RECHECK):
+        failed |= set((store.load_record(period, KIND_RECHECK, key) or {}).get("sites_open", []))
     last = previous_census(store, period)
     if last is not None:
         failed |= {r.site.site_code for r in last.results if r.verdict == VERDICT_FAIL}
@@ -172,9 +176,34 @@ def circular_data(store: Store, period: str, *, eval_profile: str | None = None)
     selfcheck = store.load_record(period, KIND_SELFCHECK, selfchecks[-1][2]) if selfchecks else None
     recheck = store.load_record(period, KIND_RECHECK, rechecks[-1][2]) if rechecks else None
     run = run_results(store, census)
+    messages = period_messages(store, period)
     return CircularData(
         period=period, as_of=date.fromisoformat(run.as_of), run=run, evaluation=evaluation,
         history=history, previous_run=run_results(store, last) if last else None,
         selfcheck=SelfCheckComparison.from_json(selfcheck) if selfcheck else None,
         recheck=Recheck.from_json(recheck) if recheck else None,
+        messages=messages or None,
     )
+
+
+def period_messages(store: Store, period: str) -> list[dict[str, Any]]:
+    """The 找错 messages received in `period`, as the circular's message records.
+
+    `on_time` is whether a closed message was closed by its close deadline (None while open);
+    `returned` whether it was ever sent back for redo (退回重办).
+    """
+    first, last = period_bounds(period)
+    records = []
+    for m in store.list_messages():
+        received = m.received_at.astimezone(CST).date()
+        if not first <= received <= last:
+            continue
+        records.append({
+            "site_code": m.site_code, "site_name": m.site_name, "unit": m.unit,
+            "received_at": m.received_at, "deadline": m.close_deadline, "state": m.state,
+            "closed_at": m.closed_at,
+            "on_time": (m.closed_at <= m.close_deadline
+                        if m.closed_at is not None and m.close_deadline is not None else None),
+            "returned": m.returned_count > 0,
+        })
+    return records

@@ -49,3 +49,9 @@ def previous_period(text: str) -> str:
     """`2026Q1` → `2025Q4`."""
     year, q = parse_period(text)
     return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def next_period(text: str) -> str:
+    """`2026Q4` → `2027Q1`."""
+    year, q = parse_period(text)
+    return f"{year + 1}Q1" if q == 4 else f"{year}Q{q + 1}"

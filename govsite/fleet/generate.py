@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from govsite.fleet.model import Fleet, FleetSite, Resource, SearchEndpoint
 from govsite.fleet.pages import SitePlan, render_site
 from govsite.fleet.plan import Identity, plan_site
 from govsite.fleet.probes import site_probes
+from govsite.fleet.repair import repair_plan, repaired_codes, repaired_spec
 from govsite.fleet.truth import derive_truth
 from govsite.fleet.write import write_fleet
 
@@ -103,9 +105,13 @@ class HostAnswers:
 
 def host_answers(
     spec: SiteSpec, specs: list[SiteSpec], identity: Identity, *, as_of: date, seed: int,
-    pages_per_site: int | None,
+    pages_per_site: int | None, repaired: bool = False,
 ) -> HostAnswers:
-    """A site's answers: its rendered pages, or a WAF, closed or merged host's behaviour."""
+    """A site's answers: its rendered pages, or a WAF, closed or merged host's behaviour.
+
+    A `repaired` site is planned from its defective spec and then repaired (`repair.py`), so
+    its pages stay where they were.
+    """
     if spec.waf:
         home, block = waf_host()
         return HostAnswers(home, block)
@@ -116,6 +122,8 @@ def host_answers(
     if spec.lifecycle == "merged":
         return HostAnswers({}, moved(home_url(_spec(specs, MERGED_INTO))))
     plan = plan_site(spec, identity, as_of=as_of, seed=seed, pages_per_site=pages_per_site)
+    if repaired:
+        plan = repair_plan(plan, as_of=as_of, seed=seed)
     rendered = render_site(plan)
     return HostAnswers(rendered.resources, rendered.fallback, plan, rendered.pages,
                        rendered.search)
@@ -128,7 +136,8 @@ def describe(site: FleetSite, plan: SitePlan, pages: list[str]) -> None:
 
 
 def build_fleet(
-    *, as_of: date, n_sites: int = 12, pages_per_site: int | None = None, seed: int = 7
+    *, as_of: date, n_sites: int = 12, pages_per_site: int | None = None, seed: int = 7,
+    repaired: Collection[str] = (),
 ) -> Fleet:
     """Generate the fleet.
 
@@ -138,21 +147,28 @@ def build_fleet(
       lifecycle rows (关停 ×3, 整合迁移 ×1); more adds clean filler sites.
     - `pages_per_site`: size every content site to at least this many HTML pages (benchmark).
     - `seed`: the only source of randomness.
+    - `repaired`: codes of running content sites whose planted defects are repaired (整改后):
+      same identity and pages, none of the former findings but a domain one (`repair.py`).
+      A WAF, closed or merged site's code raises ValueError.
 
     **Returns** a `Fleet` whose `truth` was derived from its own resources.
     """
     specs = catalogue(n_sites)
     check_catalogue(specs)
     codes = assign_codes(specs)
+    fixed = repaired_codes(specs, codes, repaired)
     ids = identities(specs, codes)
     fleet = Fleet(as_of=as_of, sites=[], registry_rows=[], truth=[], probes=[], resources={})
     conac_scripts: dict[str, bytes] = {}
-    for index, spec in enumerate(specs):
-        site = fleet_site(spec, codes[spec.key], codes.get(spec.parent_key or "", ""))
+    served: dict[str, SiteSpec] = {}  # by code: the spec each site is served as (for the truth)
+    for index, planned in enumerate(specs):
+        site = fleet_site(planned, codes[planned.key], codes.get(planned.parent_key or "", ""))
         fleet.sites.append(site)
         fleet.registry_rows.append(registry_row(site))
-        answers = host_answers(spec, specs, ids[spec.key], as_of=as_of, seed=seed,
-                               pages_per_site=pages_per_site)
+        answers = host_answers(planned, specs, ids[planned.key], as_of=as_of, seed=seed,
+                               pages_per_site=pages_per_site, repaired=planned.key in fixed)
+        spec = repaired_spec(planned) if planned.key in fixed else planned
+        served[site.site_code] = spec
         fleet.resources.update({(spec.host, p): r for p, r in answers.resources.items()})
         fleet.fallbacks[spec.host] = answers.fallback
         if answers.search is not None:
@@ -172,7 +188,7 @@ def build_fleet(
     fleet.resources.update(ext_resources)
     fleet.fallbacks.update(ext_fallbacks)
     fleet.not_measured = sorted(codes[s.key] for s in specs if s.waf)
-    fleet.truth = derive_truth(fleet, {codes[s.key]: s for s in specs})
+    fleet.truth = derive_truth(fleet, served)
     return fleet
 
 

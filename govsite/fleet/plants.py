@@ -263,6 +263,13 @@ WJW = SitePlants(
     search=SearchPlan(param="q", mode="error"),
 )
 
+# Hostile text as the public types it into a 留言. interaction.unanswered quotes a 留言's title
+# in its finding (detail and evidence), so a census stores these in findings: the web
+# application's escaping is proven on them in real Chromium (tests/web). Each, if ever run,
+# would set window.__xss.
+SCRIPT_PAYLOAD = "<script>window.__xss=1</script>"
+IMG_PAYLOAD = '<img src=x onerror="window.__xss=2">'
+
 SCJGJ = SitePlants(
     ages=(("通知公告", Age(months=7)),),
     columns=(
@@ -274,6 +281,9 @@ SCJGJ = SitePlants(
     # Replies stopped 75 days ago (finding); one question from 100 days ago is still open.
     channel=ChannelPlan(last_reply=75, planted=(
         PlantedMessage("网购商品质量问题投诉后无人处理", Age(days=100)),
+        # Unanswered too (findings), their titles carrying the payloads above.
+        PlantedMessage(f"{SCRIPT_PAYLOAD}抽检不合格商品何时下架", Age(days=110)),
+        PlantedMessage(f"{IMG_PAYLOAD}投诉商家虚假宣传无人受理", Age(days=130)),
     )),
     search=SearchPlan(path="/jsearch/search.do", param="q"),
 )

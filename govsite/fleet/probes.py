@@ -7,11 +7,11 @@ uses 24 a day (one an hour, at a per-site minute) over the 7 local days ending o
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
+from govsite.clock import CST
 from govsite.fleet.model import ProbeRow
 
-BEIJING = timezone(timedelta(hours=8))
 PROBES_PER_DAY = 24
 WINDOW_DAYS = 7
 TIMEOUT_MS = 15_000
@@ -21,7 +21,7 @@ def probe_times(as_of: date, *, minute: int) -> list[datetime]:
     """The 168 probe moments, oldest first, from as_of-6 00:mm to as_of 23:mm (+08:00)."""
     first = as_of - timedelta(days=WINDOW_DAYS - 1)
     step = timedelta(hours=24 / PROBES_PER_DAY)
-    start = datetime.combine(first, time(0, minute), tzinfo=BEIJING)
+    start = datetime.combine(first, time(0, minute), tzinfo=CST)
     return [start + step * n for n in range(WINDOW_DAYS * PROBES_PER_DAY)]
 
 

@@ -9,9 +9,10 @@ missing or mistyped value becomes None (shown as "—"), never a crash of the wh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
+from govsite.clock import CST
 from govsite.results import SiteResult
 
 __all__ = [
@@ -80,8 +81,6 @@ AVAILABILITY_STATUS = {
     "veto": Label("达到否决标准", "bad"),
     "not_measured": Label("未测", "muted"),
 }
-# China Standard Time: the window and the worst hours are shown as the 监测时间点 is given.
-CST = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
+from govsite.clock import CST
 from govsite.findings import Finding
 from govsite.probes import Probe
 from govsite.rules.base import NEED_PROBES, NotMeasured, RuleContext, RuleMeta, rule
 from govsite.snapshot import SiteSnapshot
 
-# The 监测时间点 is a date in China Standard Time; the window is the 7 days ending with it.
-CST = timezone(timedelta(hours=8))
 BLOCKED = "blocked"
 EVIDENCE = ("probes", "failures", "ratio", "window_start", "window_end", "errors")
 OPTIONS = {"window_days": 7, "min_probes_per_day": 20, "veto_ratio": 0.05}

@@ -20,7 +20,7 @@ from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
 
 # Snapshot parts a rule may declare in `needs`.
-NEED_HOME = "home"  # the home page was fetched and is HTML
+NEED_HOME = "home"  # the home page was fetched, answered 2xx and is HTML
 NEED_PAGES = "pages"  # the crawl ran (the site was not blocked)
 NEED_CHECKS = "checks"  # link targets were checked
 NEED_PROBES = "probes"  # availability history for the as_of window
@@ -192,6 +192,10 @@ def _missing_need(snap: SiteSnapshot, ctx: RuleContext, needs: Iterable[str]) ->
             return f"站点未能采集（{snap.blocked}）：{snap.blocked_detail}".rstrip("：")
         if need == NEED_HOME and (snap.home is None or snap.home.html is None):
             return "首页未能获取"
+        if need == NEED_HOME and not snap.home.ok:
+            # An error page is the server's, not the site's: judging its footer or meta tags
+            # would accuse the site of what its error template lacks.
+            return f"首页返回错误（HTTP {snap.home.status}），未检查首页内容"
         if need == NEED_PROBES and snap.probes is None:
             return "无可用性监测数据（未提供 --probes）"
     return None

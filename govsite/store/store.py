@@ -28,6 +28,7 @@ from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
 from govsite.store import rows
 from govsite.store.engine import make_engine
+from govsite.store.message_store import MessageStoreMixin
 from govsite.store.models import (
     RUN_FAILED,
     RUN_FINISHED,
@@ -42,6 +43,7 @@ from govsite.store.models import (
 from govsite.store.period_store import PeriodStoreMixin
 from govsite.store.probe_store import ProbeStoreMixin
 from govsite.store.review_store import ReviewStoreMixin
+from govsite.store.user_store import UserStoreMixin
 
 MIGRATIONS = "govsite.store:migrations"
 
@@ -60,7 +62,8 @@ class RunInfo:
     counts: dict[str, Any]
 
 
-class Store(ProbeStoreMixin, ReviewStoreMixin, PeriodStoreMixin):
+class Store(ProbeStoreMixin, ReviewStoreMixin, PeriodStoreMixin, UserStoreMixin,
+            MessageStoreMixin):
     """Runs, sites, snapshots, results; probes, reviews and period records (the mixins).
 
     Call `migrate()` once before first use.

@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from govsite.clock import CST as BEIJING
 from govsite.fleet import Fleet, FleetServer, build_fleet, write_fleet
-from govsite.fleet.probes import BEIJING
 from govsite.fleet.truth import count_by_rule, crawl, parse_page
 
 AS_OF = date(2026, 11, 23)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from govsite.clock import CST
 from govsite.monitor.history import export_csv, import_csv, open_probes
 from govsite.probes import (
     HEADER,
@@ -17,7 +18,6 @@ from govsite.probes import (
     load_probes_csv,
     read_probe_records,
 )
-from govsite.rules.availability import CST
 from govsite.store import Store, sqlite_url
 
 AS_OF = date(2026, 11, 23)

@@ -14,8 +14,8 @@ import pytest
 from flapping import MODE_503, MODE_RESET, Outage
 from monitor_helpers import host, judge_availability, make_monitor, run_until, settings, target
 
+from govsite.clock import CST
 from govsite.monitor import CompressedClock, SlotPlan
-from govsite.rules.availability import CST
 
 AS_OF = date(2026, 11, 23)
 WINDOW_START = datetime.combine(AS_OF - timedelta(days=6), time.min, CST)

@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from govsite.clock import CST
 from govsite.collect.charset import decode_html
 from govsite.collect.parse import parse_html
-from govsite.rules.availability import CST
 from govsite.sites import Site
 from govsite.snapshot import LinkCheck, Page, SiteSnapshot
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from govsite.clock import CST
 from govsite.probes import Probe
-from govsite.rules.availability import CST, availability_facts, probe_window, worst_hours
+from govsite.rules.availability import availability_facts, probe_window, worst_hours
 from govsite.rules.base import RuleContext, get_rule, judge
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot

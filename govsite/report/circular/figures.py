@@ -252,10 +252,13 @@ class RecheckFigures:
 
 @dataclass(frozen=True)
 class MessageUnit:
-    """找错 messages of one unit. 按期办结率 = closed on time / closed (None when none closed).
+    """找错 messages of one unit.
 
-    A message is 超期 when it was closed late, or is still open after its deadline on the
-    circular's as_of day.
+    按期办结率 = closed on time / (closed + still open past the deadline on the circular's
+    as_of day), None when both are zero: the same formula as `govsite.feedback.stats`, so the
+    circular and the message pages never disagree. Open messages still within their deadline
+    count on neither side. A message is 超期 when it was closed late, or is still open after its
+    deadline.
     """
 
     unit: str
@@ -698,19 +701,16 @@ def _day(value: Any) -> date | None:
 def _message_unit(unit: str, records: list[dict[str, Any]], as_of: date) -> MessageUnit:
     closed = [r for r in records if _day(r["closed_at"]) is not None]
     on_time = sum(1 for r in closed if r["on_time"] is True)
-    overdue = 0
-    for r in records:
-        deadline = _day(r["deadline"])
-        if r["on_time"] is False:
-            overdue += 1
-        elif _day(r["closed_at"]) is None and deadline is not None and deadline < as_of:
-            overdue += 1
+    late_open = sum(1 for r in records if _day(r["closed_at"]) is None
+                    and _day(r["deadline"]) is not None and _day(r["deadline"]) < as_of)
+    overdue = late_open + sum(1 for r in closed if r["on_time"] is False)
+    due = len(closed) + late_open
     return MessageUnit(
         unit=unit,
         received=len(records),
         closed=len(closed),
         on_time=on_time,
-        on_time_rate=on_time / len(closed) if closed else None,
+        on_time_rate=on_time / due if due else None,
         overdue=overdue,
         returned=sum(1 for r in records if r["returned"]),
     )

@@ -40,6 +40,9 @@ BUNDLED = Path(__file__).with_name("templates") / "circular.zh.yaml"
 # Mappings whose keys are data, not names: a centre may add entries to them.
 OPEN_MAPPINGS = {("problem_types",)}
 # Keys a paragraph or an attachment may have even where the bundled file does not use them.
+# 二级标题 are numbered （一）（二）… by the renderer, over the paragraphs actually printed.
+CHINESE_NUMERALS = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                    "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十")
 PARAGRAPH_KEYS: dict[str, Any] = {"needs": [], "heading": "", "text": "", "chart": ""}
 ATTACHMENT_KEYS: dict[str, Any] = {"needs": []}
 SECTION_ORDER = ("overview", "problems", "requirements")
@@ -294,6 +297,7 @@ def render_circular(figures: Figures, settings: CircularSettings, layer: TextLay
     for name in SECTION_ORDER:
         section = src["sections"][name]
         blocks: list[Block] = []
+        numbered = 0
         for key, entry in section["paragraphs"].items():
             where = f"sections.{name}.paragraphs.{key}"
             if not r.needed(entry):
@@ -306,6 +310,9 @@ def render_circular(figures: Figures, settings: CircularSettings, layer: TextLay
             text = r.render(f"{where}.text", entry.get("text", ""))
             if text:
                 heading = r.render(f"{where}.heading", entry.get("heading", ""))
+                if heading:  # numbered as printed: a left-out paragraph leaves no gap
+                    numbered += 1
+                    heading = f"（{CHINESE_NUMERALS[numbered]}）{heading}"
                 blocks.append(Paragraph(text, heading))
         if blocks:
             sections.append(Section(r.render(f"sections.{name}.heading", section["heading"]), tuple(blocks)))

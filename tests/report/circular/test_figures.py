@@ -167,7 +167,8 @@ def test_selfcheck_recheck_and_messages(figures) -> None:
     assert (health.received, health.closed, health.on_time, health.overdue) == (3, 1, 0, 2)
     assert health.on_time_rate == 0.0
     assert (m.total.received, m.total.closed, m.total.on_time, m.total.returned) == (6, 4, 3, 1)
-    assert m.total.on_time_rate == pytest.approx(3 / 4)
+    # 按期办结率 = on time / (closed + open past the deadline): 3 / (4 + 1).
+    assert m.total.on_time_rate == pytest.approx(3 / 5)
     assert [u.unit for u in m.overdue_units] == ["区卫生健康委员会"]
 
 

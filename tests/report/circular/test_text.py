@@ -59,7 +59,7 @@ def test_sentences_carry_the_figures(document) -> None:
             "高新区管委会网站（较上期提高10分）。") in text
     assert "2家单位网站存在网民留言超过3个月未回应问题：区卫生健康委员会（2条）、区司法局（1条）。" in text
     assert "1家单位网民留言办理超期：区卫生健康委员会（2条）" in text
-    assert "按期办结率为75.0%" in text
+    assert "按期办结率为60.0%" in text
     assert "已整改2个，未整改2个，无法核实1个" in text
     assert "一致率为66.7%" in text
     assert "1家网站存在空白栏目问题" in text
@@ -163,3 +163,11 @@ def test_the_rendered_document_has_no_placeholder(document) -> None:
     assert len(texts) > 100
     for where, text in texts:
         assert_no_placeholders(text, where)
+
+
+def test_run_in_headings_are_numbered_in_print_order_without_gaps() -> None:
+    for data in (full_data(), minimal_data()):
+        for section in render(data).sections:
+            numbered = [b.heading for b in section.blocks if isinstance(b, Paragraph) and b.heading]
+            numerals = "一二三四五六七八九十"
+            assert [h[:3] for h in numbered] == [f"（{numerals[i]}）" for i in range(len(numbered))]

@@ -60,7 +60,7 @@ def test_problem_and_message_sheets(wb, expected) -> None:
     assert header == ("序号", "网站名称", "网站标识码", "存在的突出问题")
     assert [(r[1], r[2]) for r in body] == [(p.name, p.site_code) for p in expected.problem_sites]
     header, *body = rows(wb["附件4 我为政府网站找错留言办理情况"])
-    assert body[-1] == (None, "合计", 6, 4, 3, pytest.approx(0.75), 2, 1)
+    assert body[-1] == (None, "合计", 6, 4, 3, pytest.approx(0.6), 2, 1)
     health = next(r for r in body if r[1] == "区卫生健康委员会")
     assert health[2:] == (3, 1, 0, 0.0, 2, 0)
 

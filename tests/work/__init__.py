@@ -1,0 +1,1 @@
+"""Scale-out: resumable runs, Celery workers, the shared host limiter (govsite.work)."""
