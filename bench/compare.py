@@ -335,7 +335,6 @@ def run_linkchecker(args: argparse.Namespace, fleet: dict[str, Any],
     """LinkChecker from the home pages, recursing as deep as govsite crawls, externals checked."""
     config = runner.work / "linkcheckerrc"
     config.write_text(linkchecker_config(args), encoding="utf-8")
-    config.chmod(0o644)  # LinkChecker run as root drops to `nobody` before reading some files
     out = runner.work / "linkchecker.csv"
     cmd = [str(BIN / "linkchecker"), "--config", str(config), "--no-status", "--verbose",
            "--output", "csv/utf-8", "--ignore-url", "^mailto:", "--ignore-url", "^tel:",
@@ -640,7 +639,7 @@ def main() -> None:
     args = parse_args()
     require_tools()
     work = Path(tempfile.mkdtemp(prefix="govsite-compare-"))
-    work.chmod(0o755)  # LinkChecker, run as root, reads its config as `nobody`
+    work.chmod(0o755)  # LinkChecker run as root goes on as `nobody`, in this directory
     conn, child = mp.Pipe()
     server = mp.Process(target=serve_fleet, args=(args.sites, args.pages, str(work / "fleet"), child),
                         daemon=True)

@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,6 +42,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; put a TLS reverse proxy in front for anything but this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     insecure_cookies: Annotated[bool, typer.Option("--insecure-cookies", help="Send the session cookie without the Secure flag, for plain-HTTP development on 127.0.0.1 only (refused for any other --host).")] = False,
+    deadlines: Annotated[Path | None, typer.Option("--deadlines", help="找错 message deadlines YAML (docs/messages.md); default: the bundled file.")] = None,
+    deadline_profile: Annotated[str, typer.Option("--deadline-profile", help="Which profile of the deadlines file to use.")] = "default",
 ) -> None:
     """Run the web application: dashboards, site pages, reviews, exports, the JSON API.
 
@@ -51,12 +54,18 @@ def serve(
         raise fail(console, "--insecure-cookies 仅用于 127.0.0.1 上的本机开发测试；对外服务请使用 HTTPS")
     import uvicorn
 
+    from govsite.feedback.deadlines import DeadlineConfigError, load_policy
     from govsite.web import create_app
 
+    try:
+        policy = load_policy(deadlines, deadline_profile)
+    except (DeadlineConfigError, OSError) as exc:
+        raise fail(console, str(exc)) from None
     secret = os.environ.get(SECRET_ENV)
     if not secret:
         console.print(f"[yellow]未设置 {SECRET_ENV}：使用临时密钥，服务重启后需重新登录。[/]")
-    app = create_app(db, secret_key=secret, secure_cookies=not insecure_cookies)
+    app = create_app(db, secret_key=secret, secure_cookies=not insecure_cookies,
+                     deadline_policy=policy)
     console.print(f"govsite 网站管理平台：http://{host}:{port}/  （Ctrl-C 停止）")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 

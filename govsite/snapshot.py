@@ -9,7 +9,10 @@ survive the site.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -19,6 +22,11 @@ from selectolax.lexbor import LexborHTMLParser
 from govsite.sites import Site
 
 SNAPSHOT_FORMAT = "govsite.snapshot/1"
+
+# zlib's gzip container (wbits 16 + 15): what gzip.compress(mtime=0) writes, so a blob's bytes,
+# and the sha256 the store files it under, do not depend on how it was written.
+GZIP_WBITS = 31
+BLOB_LEVEL = 6
 
 # Link kinds (the element that carried the URL). Only these are link-checked.
 LINK_TAGS = ("a", "area", "img", "script", "link", "iframe", "frame", "embed", "source")
@@ -83,12 +91,7 @@ class Page:
         Parsed separately from `tree` because removing nodes would change the tree other
         rules read.
         """
-        if not self.html:
-            return ""
-        doc = LexborHTMLParser(self.html)
-        doc.strip_tags(["script", "style", "template"])
-        root = doc.body or doc.root
-        return " ".join((root.text(separator=" ") if root else "").split())
+        return visible_text(self.html)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -208,24 +211,56 @@ class SiteSnapshot:
     # them; never serialised, so a stored snapshot is only what was collected.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def _json_items(self) -> Iterator[tuple[str, Any]]:
+        """The serialised form's keys and values in order; pages and checks as lazy iterators,
+        so that `write_json` never holds more than one page's JSON (a spooled page reads its
+        body back only while it is written)."""
+        yield "format", SNAPSHOT_FORMAT
+        yield "site", asdict(self.site)
+        yield "fetched_at", self.fetched_at
+        yield "home", self.home.to_json() if self.home else None
+        yield "pages", (p.to_json() for p in self.pages if p is not self.home)
+        yield "checks", ((url, c.to_json()) for url, c in self.checks.items())
+        yield "blocked", self.blocked
+        yield "blocked_detail", self.blocked_detail
+        yield "soft404", self.soft404
+        yield "notes", self.notes
+        yield "stats", self.stats
+        yield "probes", self.probes
+        yield "search", self.search
+        yield "security", self.security
+        yield "browser", self.browser
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "format": SNAPSHOT_FORMAT,
-            "site": asdict(self.site),
-            "fetched_at": self.fetched_at,
-            "home": self.home.to_json() if self.home else None,
-            "pages": [p.to_json() for p in self.pages if p is not self.home],
-            "checks": {url: c.to_json() for url, c in self.checks.items()},
-            "blocked": self.blocked,
-            "blocked_detail": self.blocked_detail,
-            "soft404": self.soft404,
-            "notes": self.notes,
-            "stats": self.stats,
-            "probes": self.probes,
-            "search": self.search,
-            "security": self.security,
-            "browser": self.browser,
-        }
+        """The whole snapshot as one JSON-ready dict (every page body in memory at once)."""
+        data = dict(self._json_items())
+        data["pages"] = list(data["pages"])
+        data["checks"] = dict(data["checks"])
+        return data
+
+    def write_json(self, write: Callable[[str], object]) -> None:
+        """Pass `to_json()` as compact JSON to `write`, piece by piece, one page at a time.
+
+        The pieces join to exactly `json.dumps(self.to_json(), ensure_ascii=False,
+        separators=(",", ":"))`: a dict or list encodes as its members encoded alone, joined.
+        """
+        opener = "{"
+        for key, value in self._json_items():
+            write(f"{opener}{_compact(key)}:")
+            opener = ","
+            if key == "pages":
+                write("[")
+                for n, page in enumerate(value):
+                    write(("," if n else "") + _compact(page))
+                write("]")
+            elif key == "checks":
+                write("{")
+                for n, (url, check) in enumerate(value):
+                    write(("," if n else "") + f"{_compact(url)}:{_compact(check)}")
+                write("}")
+            else:
+                write(_compact(value))
+        write("}")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SiteSnapshot:
@@ -251,10 +286,32 @@ class SiteSnapshot:
         )
 
     def dumps(self) -> bytes:
-        """Compressed JSON, the form the store keeps (content-addressed by its sha256)."""
-        raw = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
-        return gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+        """Compressed JSON, the form the store keeps (content-addressed by its sha256).
+
+        The JSON is compressed as it is written (`write_json`), so a 100,000-page site is
+        never one string in memory: only the compressed blob is, which the store needs whole
+        (a blob is one database value). The bytes are those of gzip.compress(json, 6, mtime=0).
+        """
+        compressor = zlib.compressobj(BLOB_LEVEL, zlib.DEFLATED, GZIP_WBITS)
+        blob = io.BytesIO()
+        self.write_json(lambda text: blob.write(compressor.compress(text.encode("utf-8"))))
+        blob.write(compressor.flush())
+        return blob.getvalue()
 
     @classmethod
     def loads(cls, blob: bytes) -> SiteSnapshot:
         return cls.from_json(json.loads(gzip.decompress(blob).decode("utf-8")))
+
+
+def visible_text(html: str | None) -> str:
+    """`Page.text` of a document: scripts and styles removed, whitespace folded."""
+    if not html:
+        return ""
+    doc = LexborHTMLParser(html)
+    doc.strip_tags(["script", "style", "template"])
+    root = doc.body or doc.root
+    return " ".join((root.text(separator=" ") if root else "").split())
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

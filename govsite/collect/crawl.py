@@ -6,7 +6,9 @@ images, scripts and stylesheets are link-checked instead. Links are followed fro
 `<area>` and frames, the elements a visitor navigates with.
 
 Workers take URLs from one FIFO queue, so pages are visited in (near) breadth-first order and
-the page cap keeps the shallow pages — 栏目 lists — rather than one deep branch.
+the page cap keeps the shallow pages — 栏目 lists — rather than one deep branch. The queue holds
+at most `frontier_memory` URLs in memory and spills the rest to disk (`frontier.py`); big
+crawls keep each page's body in a spool file rather than in `pages` (`spool.py`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from typing import Any
 
 from govsite.collect import errors
 from govsite.collect.fetch import SNIFF_BYTES, Fetcher, FetchStats, ReadLimits, now_iso
+from govsite.collect.frontier import Frontier
 from govsite.collect.linkcheck import judge
 from govsite.collect.parse import build_page
 from govsite.collect.robots import Robots
 from govsite.collect.settings import CollectSettings
+from govsite.collect.spool import PageSpool, spool_wanted
 from govsite.collect.urls import HTTP_SCHEMES, host_of, is_fetched, looks_like_page, scheme_of
 from govsite.snapshot import LinkCheck, Page
 
@@ -58,7 +62,11 @@ class SiteCrawl:
         self._stats = stats
         self._on_page = on_page
         self._limits = page_limits(settings)
-        self._queue: asyncio.Queue[tuple[str, int, str | None]] = asyncio.Queue()
+        self.frontier = Frontier(settings.frontier_memory, settings.spool_dir)
+        self._visiting = 0  # pages being fetched: the crawl ends when none are and none wait
+        self._changed = asyncio.Event()
+        self._spooling = spool_wanted(settings)
+        self._spool: PageSpool | None = None  # opened for the first page it keeps
         self._seen: set[str] = set()
         self._final_urls: set[str] = set()
         self.pages: list[Page] = []
@@ -73,7 +81,7 @@ class SiteCrawl:
         if page.final_url in self._final_urls and page.error is None:
             return  # reached again through a redirect: one page, not two
         self._final_urls.add(page.final_url)
-        self.pages.append(page)
+        self.pages.append(self._kept(page))
         if self._on_page is not None:
             self._on_page(page.url)
         if page.ok and page.html is not None and host_of(page.final_url) in self._scope:
@@ -97,32 +105,49 @@ class SiteCrawl:
             self.page_cap_hit = True
             return
         self._seen.add(url)
-        self._queue.put_nowait((url, depth, referrer))
+        self.frontier.push((url, depth, referrer))
+
+    def _kept(self, page: Page) -> Page:
+        """`page` as `pages` holds it: spooled when the settings ask, except the home page."""
+        if not self._spooling or page.depth == 0:
+            return page
+        if self._spool is None:
+            self._spool = PageSpool(self._settings.spool_dir)
+        return self._spool.keep(page)
 
     async def run(self) -> None:
-        """Crawl until the queue is empty."""
+        """Crawl until nothing is queued and no page is being fetched; then drop the queue."""
         slot = self._settings.host_concurrency
         workers = [
             asyncio.create_task(self._work()) for _ in range(max(1, slot) * WORKERS_PER_HOST_SLOT)
         ]
-        drained = asyncio.create_task(self._queue.join())
         try:
-            await asyncio.wait([drained, *workers], return_when=asyncio.FIRST_COMPLETED)
-            for worker in workers:
-                if worker.done():
-                    worker.result()  # a worker only ends early on a bug: let it surface
+            done, _ = await asyncio.wait(workers, return_when=asyncio.FIRST_EXCEPTION)
+            for worker in done:
+                worker.result()  # a worker only fails on a bug: let it surface
         finally:
-            for task in (drained, *workers):
+            for task in workers:
                 task.cancel()
-            await asyncio.gather(drained, *workers, return_exceptions=True)
+            await asyncio.gather(*workers, return_exceptions=True)
+            self.frontier.close()
 
     async def _work(self) -> None:
         while True:
-            url, depth, referrer = await self._queue.get()
+            entry = self.frontier.pop()
+            if entry is None:
+                if not self._visiting:
+                    self._changed.set()  # the crawl is over: let the idle workers see it too
+                    return
+                # Idle until a visit ends, having queued its links (or found none).
+                self._changed.clear()
+                await self._changed.wait()
+                continue
+            self._visiting += 1
             try:
-                await self._visit(url, depth, referrer)
+                await self._visit(*entry)
             finally:
-                self._queue.task_done()
+                self._visiting -= 1
+                self._changed.set()
 
     async def _visit(self, url: str, depth: int, referrer: str | None) -> None:
         if not await self._robots.allowed(url, self._stats):

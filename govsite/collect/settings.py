@@ -38,6 +38,16 @@ DEFAULT_MAX_BODY_BYTES = 5_000_000
 # Scrapy's RETRY_TIMES=2: two extra attempts, three requests in all, for transient errors only.
 DEFAULT_RETRIES = 2
 
+# Memory (docs/performance.md, "Memory"). A page kept whole costs ~40 KB until its site is done
+# (bench/memory.py: +210 MB for 5,000 pages), so a 100,000-page site would need 4 GB. Sites
+# allowed more pages than this spool each page's body to disk as it is fetched (`spool.py`);
+# the default 300-page crawl stays in memory, where 16 sites at once cost ~200 MB.
+SPOOL_ABOVE_MAX_PAGES = 1000
+# Pending URLs of one site's crawl held in memory (~200 bytes each); the rest wait, in order,
+# in a temporary SQLite file (`frontier.py`). A breadth-first crawl of a 100,000-page site
+# has tens of thousands pending at once.
+DEFAULT_FRONTIER_MEMORY = 10_000
+
 # A server may ask us to wait (Retry-After); we honour it up to this, then try anyway, so one
 # site's "come back tomorrow" cannot stall a census.
 DEFAULT_MAX_RETRY_AFTER_S = 30.0
@@ -74,6 +84,10 @@ class CollectSettings:
     column page, `browser_articles` articles) in headless Chromium at `chromium_path` after the
     crawl and runs axe-core (`browser.BrowserAudit`); once the site is judged, the census
     captures up to `evidence_screenshots` pages behind its veto findings.
+    `spool` keeps each crawled page's HTML, links, headers and meta tags in a per-site file
+    rather than in memory (`spool.SpooledPage`); None decides by `max_pages` (above
+    SPOOL_ABOVE_MAX_PAGES). Spool files and the crawl frontier's overflow (more than
+    `frontier_memory` pending URLs) go to `spool_dir`, or the system's temporary directory.
     """
 
     user_agent: str = USER_AGENT
@@ -99,3 +113,6 @@ class CollectSettings:
     browser_articles: int = DEFAULT_BROWSER_ARTICLES
     evidence_screenshots: int = DEFAULT_EVIDENCE_SCREENSHOTS
     browser_concurrency: int = DEFAULT_BROWSER_CONCURRENCY
+    spool: bool | None = None
+    spool_dir: str | None = None
+    frontier_memory: int = DEFAULT_FRONTIER_MEMORY

@@ -50,6 +50,7 @@ def worker(
 
     from govsite.store.store import Store
     from govsite.work.app import QUEUE, broker_url, make_app
+    from govsite.work.tasks import warm_up
 
     try:
         broker = broker_url(broker)
@@ -61,6 +62,7 @@ def worker(
     except SQLAlchemyError as exc:
         raise fail(console, f"无法连接数据库 {db}：{exc}") from None
     app = make_app(broker, store_url=db)
+    warm_up()
     app.worker_main([
         "worker", "--queues", QUEUE, f"--concurrency={max(1, concurrency)}", "--pool=prefork",
         f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",

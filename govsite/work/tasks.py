@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from govsite.census import CensusPlan, SilentProgress, audit_site, context_for
 from govsite.collect import Collector
+from govsite.content.typo import confusion_index
 from govsite.rules.base import RuleContext
 from govsite.sites import Site
 from govsite.store.store import Store
@@ -37,6 +38,16 @@ PLANS_KEPT = 4
 
 _stores: dict[str, Store] = {}
 _plans: OrderedDict[str, tuple[CensusPlan, RuleContext]] = OrderedDict()
+
+
+def warm_up() -> None:
+    """Build the rules' one-time indexes now, in the worker's main process.
+
+    The typo checker's confusion index takes ~20 s to build. Built before the pool forks, every
+    pool process inherits it (shared, copy-on-write) instead of building its own on its first
+    site.
+    """
+    confusion_index()
 
 
 def register(app: Celery) -> None:

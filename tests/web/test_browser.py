@@ -9,94 +9,38 @@ skipped elsewhere, as in tests/browser.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from govsite.collect.browser import axe_source_path
-from govsite.collect.settings import DEFAULT_CHROMIUM_PATH
 from govsite.store import Store, sqlite_url
 from govsite.web import create_app
 from tests.web.conftest import GUANGZHOU, GZ, PASSWORD, PORTAL, SECRET, XSS_NAME, XSS_SITE, add_users, seed
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def _missing() -> str | None:
-    if not os.path.isfile(DEFAULT_CHROMIUM_PATH):
-        return f"{DEFAULT_CHROMIUM_PATH} missing: run `make install` (apt-get install chromium)"
-    if axe_source_path() is None:
-        return "node_modules/axe-core missing: run `make install` (npm install)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright missing: run `make install`"
-    return None
+from tests.web.live import chromium, no_script_ran, require_chromium, serve, sign_in
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    why = _missing()
-    if why:
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
+    require_chromium()
     url = sqlite_url(Path(tmp_path_factory.mktemp("web-browser")) / "store.db")
     with Store(url) as store:
         store.migrate()
         seed(store)
         add_users(store)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(url, secret_key=SECRET, secure_cookies=False),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(url, secret_key=SECRET, secure_cookies=False)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser(base_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=DEFAULT_CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _sign_in(browser, base_url: str, username: str):  # noqa: ANN001, ANN202  (Playwright objects)
-    page = browser.new_context().new_page()
-    page.goto(f"{base_url}/")
-    assert "/login" in page.url
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
-    return page
-
-
-def _no_script_ran(page) -> None:  # noqa: ANN001
-    assert page.evaluate("typeof window.__xss") == "undefined"
-    assert page.evaluate("document.scripts.length") == 0  # not even one inert <script> element
+    with chromium() as launched:
+        yield launched
 
 
 def test_admin_sees_the_fleet_and_no_payload_runs(browser, base_url: str) -> None:  # noqa: ANN001
-    page = _sign_in(browser, base_url, "admin")
+    page = sign_in(browser, base_url, "admin")
     assert page.url == f"{base_url}/"
     assert page.locator("h1").inner_text() == "网站群总览"
     nav = page.locator("nav").inner_text()
@@ -106,17 +50,17 @@ def test_admin_sees_the_fleet_and_no_payload_runs(browser, base_url: str) -> Non
     # The hostile site name is on the page as text, and did nothing.
     assert page.get_by_role("link", name=XSS_NAME).count() == 1
     assert page.locator("svg.chart").count() == 3
-    _no_script_ran(page)
+    no_script_ran(page)
 
     response = page.goto(f"{base_url}/sites/{XSS_SITE}")
     assert response is not None and "default-src 'none'" in response.headers["content-security-policy"]
     assert XSS_NAME in page.locator("h1").inner_text()
     assert "<script>window.__xss=2</script>详情" in page.locator("table.findings").inner_text()
     assert page.locator("table.findings a[href^='javascript:']").count() == 0
-    _no_script_ran(page)
+    no_script_ran(page)
     page.goto(f"{base_url}/findings")
     assert page.locator("#review-form").count() == 1
-    _no_script_ran(page)
+    no_script_ran(page)
 
     page.goto(f"{base_url}/sites/{PORTAL}")
     images = page.locator("figure.screenshot img")
@@ -151,7 +95,7 @@ def test_pages_pass_axe(browser, base_url: str) -> None:  # noqa: ANN001
 
 
 def test_unit_operator_sees_only_its_unit(browser, base_url: str) -> None:  # noqa: ANN001
-    page = _sign_in(browser, base_url, "gz")
+    page = sign_in(browser, base_url, "gz")
     assert page.url == f"{base_url}/unit"
     assert page.locator("h1").inner_text() == f"本单位网站：{GUANGZHOU}"
     nav = page.locator("nav").inner_text()

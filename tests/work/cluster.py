@@ -151,6 +151,15 @@ def start_gaps(log: list[tuple[str, str, str, float]]) -> dict[str, float]:
             for host, t in times.items() if len(t) > 1}
 
 
+def gaps_around_shortest(log: list[tuple[str, str, str, float]], host: str) -> list[float]:
+    """The host's arrival gaps around its shortest one: a late arrival shows as a long gap just
+    before a short one (the two adding up to two intervals), a broken limit does not."""
+    times = sorted(at for h, _path, _method, at in log if h == host)
+    gaps = [round(b - a, 3) for a, b in zip(times, times[1:], strict=False)]
+    at = gaps.index(min(gaps))
+    return gaps[max(0, at - 3):at + 4]
+
+
 def max_in_flight(spans: list[tuple[str, float, float]]) -> dict[str, int]:
     """Per host: the most requests the server was answering at one moment."""
     events: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -175,3 +184,26 @@ def outcome(results: Iterable[SiteResult]) -> dict[str, tuple[str, Counter[tuple
     """Per site: its verdict and the multiset of its findings' (rule, url, target)."""
     return {r.site.site_code: (r.verdict, Counter((f.rule, f.url, f.target) for f in r.findings))
             for r in results}
+
+
+def requests_per_second(log: list[tuple[str, str, str, float]]) -> dict[str, int]:
+    """Per host: the most request arrivals within any one second."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for host, _path, _method, at in log:
+        times[host].append(at)
+    most: dict[str, int] = {}
+    for host, marks in times.items():
+        marks.sort()
+        first = 0
+        for last, at in enumerate(marks):
+            while at - marks[first] > 1.0:
+                first += 1
+            most[host] = max(most.get(host, 0), last - first + 1)
+    return most
+
+
+def govsite_run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`govsite ARGS` to its end, output kept."""
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "govsite", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)

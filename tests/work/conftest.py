@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,10 @@ from work.cluster import (
     REDIS_URL,
     TimedFleetServer,
     amqp_available,
-    govsite_process,
+    govsite_run,
     outcome,
     redis_available,
     require_service,
-    wait_for,
     write_registry,
 )
 
@@ -30,7 +30,7 @@ RESUME_CODES = ("1101050002", "1101050003", "1101050004", "1101050005", "1101050
                 "1101050007", "1101050008", "1101050009", "4401060001", "bm34000002")
 # Small and quick, but every stage of collect runs: crawl, link checks, search, security.
 CENSUS_ARGS = ("--as-of", AS_OF.isoformat(), "--max-pages", "10", "--max-depth", "3",
-               "--host-interval", "0.05", "--timeout", "10")
+               "--host-interval", "0.02", "--timeout", "10")
 
 
 @pytest.fixture
@@ -66,17 +66,23 @@ def census_args(server: TimedFleetServer, registry: Path, db: str, out: Path) ->
 
 
 @pytest.fixture(scope="session")
-def baseline(fleet: tuple[Fleet, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """What an uninterrupted local census of RESUME_CODES finds: the yardstick of every resume."""
-    built, registry = fleet
+def fleet_server(fleet: tuple[Fleet, Path]) -> Iterator[TimedFleetServer]:
+    """One server for the session: a stored run's --resolve options keep pointing at it."""
+    with TimedFleetServer(fleet[0]) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def baseline(fleet: tuple[Fleet, Path], fleet_server: TimedFleetServer,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    """What an uninterrupted local census of RESUME_CODES finds, the yardstick of every
+    resume, and the SQLite file it was stored in."""
+    _, registry = fleet
     work = tmp_path_factory.mktemp("baseline")
-    db = f"sqlite:///{work / 'baseline.db'}"
-    log = work / "census.log"
-    with TimedFleetServer(built) as server:
-        proc = govsite_process(census_args(server, registry, db, work / "out"), log, work)
-        wait_for("the baseline census", lambda: proc.poll() is not None, 240, logs=[log])
-    assert proc.returncode == 0, log.read_text()
-    with Store(db) as store:
+    db = work / "baseline.db"
+    census = govsite_run(census_args(fleet_server, registry, f"sqlite:///{db}", work / "out"), work)
+    assert census.returncode == 0, census.stdout + census.stderr
+    with Store(f"sqlite:///{db}") as store:
         run = store.latest_run()
         assert run is not None
-        return outcome(store.load_site_results(run.id, run.profile))
+        return outcome(store.load_site_results(run.id, run.profile)), db
