@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -204,6 +205,8 @@ def report(args: argparse.Namespace, settings: CollectSettings,
                      "host_concurrency": settings.host_concurrency, "host_interval_s": 0.0,
                      "check_links": settings.check_links},
         "python": sys.version.split()[0], "cpus": psutil.cpu_count(),
+        # The machine may be shared: a busy one lowers pages/s, not the memory figures.
+        "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
     for name, phase in phases.items():
         print(f"{name:10} " + "  ".join(f"{k} {v}" for k, v in phase.items()))

@@ -113,12 +113,13 @@ def census(
     from govsite.census import CensusPlan
     from govsite.monitor.history import open_probes
     from govsite.registry import RegistryError, load_registry
-    from govsite.work.command import carry_out, plan_of_run
+    from govsite.work.command import carry_out, plan_of_run, workers_target
     from govsite.work.runplan import DEFAULT_OUT, run_options
 
+    target = workers_target(workers, limiter)
     if resume is not None:
         plan = plan_of_run(resume, db, out)
-        run = carry_out(plan, resume=resume, workers=workers, limiter=limiter)
+        run = carry_out(plan, resume=resume, target=target)
         _print_summary(run, plan.out)
         return
     if sites is None:
@@ -159,7 +160,7 @@ def census(
                                                        lexicons=lexicon, probes=probes, out=out)},
     )
     console.print(f"普查 {len(plan.sites)} 个网站，指标体系 {prof.name_zh}，监测时间点 {plan.as_of}")
-    run = carry_out(plan, resume=None, workers=workers, limiter=limiter)
+    run = carry_out(plan, resume=None, target=target)
     _print_summary(run, out)
 
 

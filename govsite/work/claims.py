@@ -48,7 +48,7 @@ def failures_key(run_id: str) -> str:
 
 
 class RunClaims:
-    """Site claims and failure records of one run (asyncio side: the worker's task)."""
+    """The site claims of one run (asyncio side: the worker's task)."""
 
     def __init__(self, redis: Redis, run_id: str, *, lease_s: float = CLAIM_LEASE_S) -> None:
         self._redis = redis
@@ -71,14 +71,17 @@ class RunClaims:
         finally:
             await self._release(keys=[key], args=[token])
 
-    async def failed(self, site_code: str, why: str) -> None:
-        key = failures_key(self._run_id)
-        await self._redis.hset(key, site_code, why[:500])
-        await self._redis.expire(key, FAILURES_TTL_S)
 
-    async def succeeded(self, site_code: str) -> None:
-        """Forget an earlier failure of the site: this attempt stored its result."""
-        await self._redis.hdel(failures_key(self._run_id), site_code)
+def record_failure(redis: SyncRedis, run_id: str, site_code: str, why: str) -> None:
+    """Why the site's task failed (worker side)."""
+    key = failures_key(run_id)
+    redis.hset(key, site_code, why[:500])
+    redis.expire(key, FAILURES_TTL_S)
+
+
+def forget_failure(redis: SyncRedis, run_id: str, site_code: str) -> None:
+    """The site's result is stored: an earlier failure of it no longer counts."""
+    redis.hdel(failures_key(run_id), site_code)
 
 
 def read_failures(redis: SyncRedis, run_id: str) -> dict[str, str]:

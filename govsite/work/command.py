@@ -87,21 +87,12 @@ def plan_of_run(run_id: str, db: str, out: Path | None) -> CensusPlan:
         raise fail(console, f"运行 {run_id} 的设置无法加载：{exc}") from None
 
 
-def carry_out(plan: CensusPlan, *, resume: str | None, workers: str | None,
-              limiter: str | None) -> RunResults:
-    """Audit `plan` in this process or on the workers, as a new run or finishing `resume`."""
-    from govsite.census import pending_sites, resume_census, run_census
-    from govsite.work.app import QUEUE, broker_url, default_limiter
-    from govsite.work.coordinator import CoordinatorError, run_on_workers
+def workers_target(workers: str | None, limiter: str | None) -> tuple[str, str] | None:
+    """`--workers`/`--limiter` checked before anything runs: (broker, limiter Redis) or None."""
+    from govsite.work.app import broker_url, default_limiter
 
     if workers is None:
-        if resume is None:
-            with RichProgress(console, len(plan.sites)) as progress:
-                return run_census(plan, progress)
-        todo = pending_sites(plan, resume)
-        console.print(f"续跑 {resume}：{len(plan.sites)} 个网站中 {len(todo)} 个尚无结果")
-        with RichProgress(console, len(todo)) as progress:
-            return resume_census(plan, resume, progress)
+        return None
     try:
         broker = broker_url(workers)
     except ValueError as exc:
@@ -109,11 +100,31 @@ def carry_out(plan: CensusPlan, *, resume: str | None, workers: str | None,
     shared = limiter or default_limiter(broker)
     if shared is None:
         raise fail(console, "队列不是 Redis 时须用 --limiter redis://… 指定 worker 共享限速的 Redis")
+    return broker, shared
+
+
+def carry_out(plan: CensusPlan, *, resume: str | None, target: tuple[str, str] | None) -> RunResults:
+    """Audit `plan` in this process or on the workers of `target` (`workers_target`), as a new
+    run or finishing the run `resume`."""
+    from govsite.census import pending_sites, resume_census, run_census
+    from govsite.work.app import QUEUE
+    from govsite.work.coordinator import CoordinatorError, SitesFailed, run_on_workers
+
+    if target is None:
+        if resume is None:
+            with RichProgress(console, len(plan.sites)) as progress:
+                return run_census(plan, progress)
+        todo = pending_sites(plan, resume)
+        console.print(f"续跑 {resume}：{len(plan.sites)} 个网站中 {len(todo)} 个尚无结果")
+        with RichProgress(console, len(todo)) as progress:
+            return resume_census(plan, resume, progress)
+    broker, limiter = target
     console.print(f"由 worker 审计（队列 {QUEUE}）；启动 worker：govsite worker --broker … --db …")
     with RichProgress(console, len(plan.sites)) as bar:
         try:
             return run_on_workers(
-                plan, broker, limiter=shared, run_id=resume,
+                plan, broker, limiter=limiter, run_id=resume,
                 on_progress=lambda done, _total: bar.progress.update(bar.overall, completed=done))
         except CoordinatorError as exc:
-            raise fail(console, str(exc), code=1) from None
+            # Sites that failed: the census ran (1). No broker or Redis: it could not run (2).
+            raise fail(console, str(exc), code=1 if isinstance(exc, SitesFailed) else 2) from None

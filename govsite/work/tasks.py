@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from celery import Celery, Task
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from govsite.census import CensusPlan, SilentProgress, audit_site, context_for
@@ -24,7 +25,7 @@ from govsite.rules.base import RuleContext
 from govsite.sites import Site
 from govsite.store.store import Store
 from govsite.work.app import STORE_URL_KEY, TASK
-from govsite.work.claims import RunClaims
+from govsite.work.claims import RunClaims, forget_failure, record_failure
 from govsite.work.limiter import RedisHostGate
 from govsite.work.runplan import load_plan
 from govsite.work.runstate import has_result
@@ -61,45 +62,55 @@ def audit_site_task(task: Task, run_id: str, site_code: str) -> str:
 
 
 def audit_stored_site(store_url: str, run_id: str, site_code: str) -> str:
-    """Audit one site of `run_id` into the store at `store_url`; returns what happened."""
+    """Audit one site of `run_id` into the store at `store_url`; returns what happened.
+
+    Any error after the run is found is recorded against the site in Redis before it is
+    raised, so that the coordinator stops waiting for a site no worker will finish.
+    """
     store = _store(store_url)
     info = store.get_run(run_id)
     if info is None:
         # A task left in the queue by a run of another store, or a deleted one.
         log.warning("run %s is not in the store; task for site %s dropped", run_id, site_code)
         return UNKNOWN_RUN
-    plan, ctx = _plan(store, run_id, info.options)
+    limiter = str(info.options.get("limiter") or "")
+    if not limiter:
+        raise ValueError(f"run {run_id} names no Redis limiter (it was not started with --workers)")
+    with SyncRedis.from_url(limiter) as redis:
+        try:
+            outcome = _audit_site(store, run_id, site_code, info.options, limiter)
+        except Exception as exc:
+            record_failure(redis, run_id, site_code, f"{type(exc).__name__}: {exc}")
+            raise
+        forget_failure(redis, run_id, site_code)
+    log.info("site %s of run %s: %s", site_code, run_id, outcome)
+    return outcome
+
+
+def _audit_site(store: Store, run_id: str, site_code: str, options: dict[str, Any],
+                limiter: str) -> str:
+    plan, ctx = _plan(store, run_id, options)
     if has_result(store, run_id, plan.profile.id, site_code):
         return SKIPPED
     site = next((s for s in plan.sites if s.site_code == site_code), None)
     if site is None:
         raise KeyError(f"run {run_id} has no site {site_code}")
-    limiter = str(plan.options.get("limiter") or "")
-    if not limiter:
-        raise ValueError(f"run {run_id} names no Redis limiter (it was not started with --workers)")
-    outcome = asyncio.run(_audit(plan, ctx, run_id, site, limiter))
-    log.info("site %s of run %s: %s", site_code, run_id, outcome)
-    return outcome
+    return asyncio.run(_audit(plan, ctx, run_id, site, limiter))
 
 
 async def _audit(plan: CensusPlan, ctx: RuleContext, run_id: str, site: Site,
                  limiter: str) -> str:
-    site_code = site.site_code
     redis = Redis.from_url(limiter)
-    claims = RunClaims(redis, run_id)
     try:
-        async with claims.site(site_code):
+        async with RunClaims(redis, run_id).site(site.site_code):
             # Checked again under the claim: a duplicate that waited finds the result here.
-            if await asyncio.to_thread(has_result, plan.store, run_id, plan.profile.id, site_code):
+            done = await asyncio.to_thread(has_result, plan.store, run_id, plan.profile.id,
+                                           site.site_code)
+            if done:
                 return SKIPPED
             reviews = await asyncio.to_thread(plan.store.list_reviews)
-            try:
-                async with Collector(plan.settings, shared_gate=RedisHostGate(redis)) as collector:
-                    await audit_site(collector, plan, ctx, reviews, run_id, site, SilentProgress())
-            except Exception as exc:
-                await claims.failed(site_code, f"{type(exc).__name__}: {exc}")
-                raise
-            await claims.succeeded(site_code)
+            async with Collector(plan.settings, shared_gate=RedisHostGate(redis)) as collector:
+                await audit_site(collector, plan, ctx, reviews, run_id, site, SilentProgress())
             return DONE
     finally:
         await redis.aclose()

@@ -6,6 +6,7 @@ planted defects, served by `FleetServer` on 127.0.0.1; crawls go through the rea
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import sys
@@ -60,8 +61,6 @@ def spooled(fleet, tmp_path_factory) -> tuple[SiteSnapshot, SiteSnapshot, Path]:
     `PageSpool.keep` is wrapped to remember each page as it was before spooling, so the two
     snapshots hold the same crawl: any difference between them is the spool's.
     """
-    import asyncio
-
     fleet_, server = fleet
     spool_dir = tmp_path_factory.mktemp("spool")
     whole: dict[int, Page] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -173,6 +174,13 @@ def max_in_flight(spans: list[tuple[str, float, float]]) -> dict[str, int]:
             peak = max(peak, now)
         most[host] = peak
     return most
+
+
+def auditors(logs: Iterable[Path]) -> dict[str, str]:
+    """Site code → the worker process that stored its result (log file and pool process)."""
+    done = re.compile(r"(ForkPoolWorker-\d+)\] site (\S+) of run \S+: done")
+    return {m[2]: f"{log.name}/{m[1]}" for log in logs
+            for m in done.finditer(log.read_text(errors="replace"))}
 
 
 def requests_after(log: list[tuple[str, str, str, float]], since: float) -> Counter[str]:
