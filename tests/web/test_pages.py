@@ -8,18 +8,21 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from govsite.store import Store
 from govsite.web.middleware import CSP
 from tests.web.conftest import (
     DEPT,
     GZ,
     HAIDE,
     PORTAL,
+    SITES,
     XSS_DETAIL,
     XSS_EVIDENCE,
     XSS_NAME,
     XSS_SITE,
     Seeded,
     png_base64,
+    results_new,
 )
 
 SignIn = Callable[[str], tuple[TestClient, str]]
@@ -126,3 +129,18 @@ def test_oversized_bodies_are_refused(client_as: SignIn) -> None:
                            headers={"X-CSRF-Token": token,
                                     "content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
+
+
+def test_overview_shows_the_progress_of_a_census_still_running(
+        client_as: SignIn, seeded: Seeded, store: Store) -> None:
+    """A census (or its workers) writing results into the store shows as done / total."""
+    run_id = store.create_run(profile="gb2019", as_of="2026-11-24")
+    store.add_sites(run_id, SITES)
+    store.save_result(run_id, "gb2019", results_new()[0])
+    client, _ = client_as("staff")
+    page = client.get(f"/?run={seeded.new_run}")
+    assert page.status_code == 200
+    assert "进行中的普查" in page.text and f"{run_id}" in page.text
+    assert "已完成 1 / 4 个网站" in page.text
+    store.finish_run(run_id)
+    assert "进行中的普查" not in client.get(f"/?run={seeded.new_run}").text

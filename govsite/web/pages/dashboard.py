@@ -12,6 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from govsite.store.models import RUN_RUNNING
+from govsite.store.store import RunInfo, Store
 from govsite.store.user_store import User
 from govsite.web.charts import Bar, Point, bar_chart, line_chart
 from govsite.web.data import (
@@ -26,6 +28,7 @@ from govsite.web.data import (
 )
 from govsite.web.roles import not_found, require_user, unit_scope
 from govsite.web.templating import render, rule_names
+from govsite.work.runstate import count_done, run_sites
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
@@ -36,12 +39,23 @@ def _rate_text(r: Rate) -> str:
     return "—（无已测网站）" if r.rate is None else f"{r.rate:.1f}%（{r.passed}/{measured}）"
 
 
+def _in_progress(store: Store) -> list[tuple[RunInfo, int, int]]:
+    """Runs still being audited (a census, or its workers, writing results): done / total.
+
+    The store is what every coordinator and worker writes to, so this is the progress of a
+    distributed census too, seen from any machine.
+    """
+    return [(r, count_done(store, r.id, r.profile), len(run_sites(store, r.id)))
+            for r in store.list_runs()[:30] if r.status == RUN_RUNNING]
+
+
 def _overview(request: Request, unit: str | None, run_id: str | None,
               profile: str | None) -> Response:
     store = request.app.state.store
     run = pick_run(store, run_id)
+    progress = _in_progress(store) if unit is None else []
     if run is None:
-        return render(request, "dashboard.html", run=None, unit=unit, runs=[])
+        return render(request, "dashboard.html", run=None, unit=unit, runs=[], progress=progress)
     view = run_view(store, run, profile, unit)
     categories = rates_by(view.sites, lambda s: s.result.site.category)
     vetoes = veto_counts(view.sites)
@@ -60,7 +74,7 @@ def _overview(request: Request, unit: str | None, run_id: str | None,
         request, "dashboard.html", run=run, view=view, unit=unit, summary=rate("", view.sites),
         categories=categories, vetoes=vetoes, trend=points, charts=charts,
         units=rates_by(view.sites, lambda s: s.unit) if unit is None else [],
-        runs=store.list_runs()[:30], rate_text=_rate_text)
+        runs=store.list_runs()[:30], rate_text=_rate_text, progress=progress)
 
 
 @router.get("/")
