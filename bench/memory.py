@@ -28,6 +28,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import threading
@@ -170,6 +171,7 @@ def main() -> None:
         sampler.stop()
         server.terminate()
         server.join(10)
+        shutil.rmtree(work, ignore_errors=True)  # the store: a 120 MB blob at 100,000 pages
     report(args, settings, sampler.phases)
 
 

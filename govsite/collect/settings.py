@@ -39,7 +39,7 @@ DEFAULT_MAX_BODY_BYTES = 5_000_000
 DEFAULT_RETRIES = 2
 
 # Memory (docs/performance.md, "Memory"). A page kept whole costs ~40 KB until its site is done
-# (bench/memory.py: +210 MB for 5,000 pages), so a 100,000-page site would need 4 GB. Sites
+# (bench/memory.py --no-spool: 3.9 GB for a 100,000-page site, 252 MB spooled). Sites
 # allowed more pages than this spool each page's body to disk as it is fetched (`spool.py`);
 # the default 300-page crawl stays in memory, where 16 sites at once cost ~200 MB.
 SPOOL_ABOVE_MAX_PAGES = 1000
