@@ -188,6 +188,18 @@ def read_rows(path: Path) -> list[Row]:
     return _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path.read_bytes())
 
 
+def read_table(path: Path) -> list[Row]:
+    """The non-blank rows of a sheet, header first; FileProblem when unreadable or empty.
+
+    What every file read "all or nothing" (score sheets, self-checks, message exports) needs
+    before it looks at its own columns.
+    """
+    rows = [r for r in read_rows(Path(path)) if any(r[1])]
+    if not rows:
+        raise FileProblem("文件为空，没有表头")
+    return rows
+
+
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) first; GB18030, a superset of GBK and GB2312, otherwise.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from govsite.registry import FileProblem, RowError, is_valid_site_code, read_rows
+from govsite.registry import FileProblem, RowError, is_valid_site_code, read_table
 
 SCORE_HEADERS: dict[str, tuple[str, ...]] = {
     "site_code": ("网站标识码", "site_code"),
@@ -102,11 +102,9 @@ def read_sheet(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[
     """
     file = str(path)
     try:
-        rows = [r for r in read_rows(Path(path)) if any(r[1])]
+        rows = read_table(Path(path))
     except FileProblem as exc:
         raise SheetError([RowError(file, exc.line, "", exc.reason)]) from exc
-    if not rows:
-        raise SheetError([RowError(file, 1, "", "文件为空，没有表头")])
     (line, cells), body = rows[0], rows[1:]
     wanted = {alias.lower(): field for field, names in headers.items() for alias in names}
     columns: dict[str, int] = {}

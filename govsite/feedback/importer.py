@@ -5,7 +5,7 @@ them), so the columns below are an ASSUMPTION, named as the platform's pages nam
 with English aliases for files made by hand. Columns not listed are ignored: an export
 carries more (处理状态, 回复内容 …) than a message needs here.
 
-Files are read like the registry (`govsite.registry.read_rows`: encodings, trimmed cells,
+Files are read like the registry (`govsite.registry.read_table`: encodings, trimmed cells,
 spreadsheet rows), and every problem is located the same way (`RowError`: file, line,
 column). Unlike the registry, a file with any bad row imports nothing: a half-imported export
 is hard to complete later without duplicating or losing messages, while a rejected one is
@@ -34,7 +34,7 @@ from govsite.feedback.model import (
 )
 from govsite.feedback.routing import Router, RoutingError
 from govsite.feedback.states import receive
-from govsite.registry import FileProblem, RowError, is_valid_site_code, read_rows
+from govsite.registry import FileProblem, RowError, is_valid_site_code, read_table
 from govsite.rules.availability import CST
 
 # ASSUMPTION (see the module docstring): field → accepted header names, Chinese first.
@@ -74,11 +74,9 @@ def read_messages(path: Path, router: Router, *, policy: DeadlinePolicy,
     """Every message of the file, routed and with deadlines; MessageFileError on any problem."""
     file = str(path)
     try:
-        rows = [r for r in read_rows(Path(path)) if any(r[1])]
+        rows = read_table(Path(path))
     except FileProblem as exc:
         raise MessageFileError([RowError(file, exc.line, "", exc.reason)]) from exc
-    if not rows:
-        raise MessageFileError([RowError(file, 1, "", "文件为空，没有表头")])
     (header_line, headers), body = rows[0], rows[1:]
     columns = _columns(file, header_line, headers)
     errors: list[RowError] = []
