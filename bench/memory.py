@@ -1,21 +1,25 @@
-"""Peak memory of collecting one 100,000-page site: the scale-out target is < 500 MB RSS.
+"""Peak memory of one big site through a census: the scale-out target is < 500 MB RSS.
 
     .venv/bin/python bench/memory.py [--pages 100000] [--charset gbk] [--no-spool] [--judge]
+                                     [--whole-load]
 
 The site (`bench/memsite.py`) is served by a separate process, so the figures are the
 crawling process's own. The crawl is govsite's `Collector` as a census runs it — robots.txt,
 soft-404 probe, sitemap, breadth-first crawl, link checks of every target, search and security
 probes — with the host limits raised (16 requests in flight, no interval) and max_pages equal
 to the site's size, so the spool switches on by itself (`--no-spool` forces it off, the old
-behaviour). A thread samples this process's RSS with psutil every 20 ms; each phase reports
+behaviour). A thread samples the process's RSS with psutil every 20 ms; each phase reports
 its own peak:
 
 - collect: `Collector.collect` of the site, the target;
-- serialise: `SiteSnapshot.dumps()`, the gzip blob the store keeps (streamed page by page,
-  but the blob itself is whole: the store keeps a snapshot as one database value);
-- store: `Store.save_snapshot` into a SQLite store (serialises again, then inserts the blob);
-- judge (`--judge`): every rule on the snapshot. Not part of the target: the content rules'
-  lexicon automaton alone is ~660 MB, built once per process.
+- store: `Store.save_snapshot` into a SQLite store (serialised into a temporary file while
+  hashed, then copied in 4 MiB chunks);
+- load: `Store.load_snapshot` in a fresh process, as `govsite rescore` or a web view does
+  (chunks inflated and parsed as they come; a big site comes back spooled). `--whole-load`
+  adds the loading of before, in another fresh process: the blob whole, `json.loads`, every
+  page whole;
+- judge (`--judge`): every rule on the loaded snapshot, in the load's process. Not part of
+  the target: the content rules' lexicon automata alone are ~1 GB, built once per process.
 
 Prints one table and writes bench/out/memory.json (or --out).
 """
@@ -24,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import gzip
 import json
 import multiprocessing as mp
 import os
@@ -127,7 +133,9 @@ def main() -> None:
     parser.add_argument("--frontier-memory", type=int, default=None)
     parser.add_argument("--no-spool", action="store_true", help="keep every page whole (before)")
     parser.add_argument("--no-check-links", action="store_true")
-    parser.add_argument("--judge", action="store_true", help="also judge the snapshot")
+    parser.add_argument("--judge", action="store_true", help="also judge the loaded snapshot")
+    parser.add_argument("--whole-load", action="store_true",
+                        help="also load the snapshot as before (whole blob, json.loads)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "memory.json")
     args = parser.parse_args()
 
@@ -144,6 +152,7 @@ def main() -> None:
         check_links=not args.no_check_links, spool=False if args.no_spool else None,
         spool_dir=str(work), **extra)
     site = Site(name="某某区人民政府", site_code="1101080001", url=f"http://{HOST}/")
+    db_url = f"sqlite:///{work / 'memory.db'}"
     crawl.Frontier = CountingFrontier  # type: ignore[misc]  # to report the frontier's peaks
     sampler = Sampler()
     snaps: list[SiteSnapshot] = []
@@ -160,13 +169,14 @@ def main() -> None:
                        frontier_peak_in_memory=frontier.peak_in_memory,
                        frontier_most_pending=frontier.most_pending,
                        frontier_most_spilled=frontier.most_spilled)
-        with sampler.phase("serialise") as figures:
-            figures["blob_mb"] = round(len(snap.dumps()) / MB, 1)
-        with sampler.phase("store"):
-            store_snapshot(snap, work)
-        if args.judge:
-            with sampler.phase("judge") as figures:
-                figures["findings"] = judge(snap)
+        with sampler.phase("store") as figures:
+            run_id, figures["blob_mb"] = store_snapshot(snap, db_url)
+        del snap, snaps, spooled  # what a census drops once a site is stored
+        gc.collect()
+        sampler.phases.update(in_child(load_and_judge, db_url, run_id, site.site_code,
+                                       args.judge))
+        if args.whole_load:
+            sampler.phases.update(in_child(load_whole, db_url, run_id, site.site_code))
     finally:
         sampler.stop()
         server.terminate()
@@ -175,13 +185,65 @@ def main() -> None:
     report(args, settings, sampler.phases)
 
 
-def store_snapshot(snap: SiteSnapshot, work: Path) -> None:
+def in_child(target: Any, *args: Any) -> dict[str, dict[str, float]]:
+    """Run `target(*args, phases)` in a fresh process and return the phases it measured."""
+    context = mp.get_context("spawn")
+    phases: mp.Queue = context.Queue()
+    child = context.Process(target=target, args=(*args, phases))
+    child.start()
+    measured = phases.get()
+    child.join()
+    return measured
+
+
+def load_and_judge(db_url: str, run_id: str, site_code: str, judge_too: bool,
+                   out: mp.Queue) -> None:
+    """Child process: load the stored snapshot (and judge it), as `govsite rescore` does."""
     from govsite.store.store import Store
 
-    with Store(f"sqlite:///{work / 'memory.db'}") as store:
+    sampler = Sampler()
+    with Store(db_url) as store:
+        with sampler.phase("load") as figures:
+            snap = store.load_snapshot(run_id, site_code)
+        figures["spooled_pages"] = sum(isinstance(p, SpooledPage) for p in snap.pages)
+        if judge_too:
+            with sampler.phase("judge") as figures:
+                figures["findings"] = judge(snap)
+    sampler.stop()
+    out.put(sampler.phases)
+
+
+def load_whole(db_url: str, run_id: str, site_code: str, out: mp.Queue) -> None:
+    """Child process: load the snapshot as before chunks: whole blob, json.loads, whole pages."""
+    from govsite.store import blobs
+    from govsite.store.models import Snapshot
+    from govsite.store.store import Store
+
+    sampler = Sampler()
+    with Store(db_url) as store:
+        with store._session() as session:
+            sha = session.get(Snapshot, (run_id, site_code)).blob_sha  # type: ignore[union-attr]
+        with sampler.phase("load_whole"):
+            blob = b"".join(blobs.blob_chunks(store._session, sha))
+            snap = SiteSnapshot.from_json(json.loads(gzip.decompress(blob).decode("utf-8")))
+            del blob
+        assert len(snap.pages) > 1
+    sampler.stop()
+    out.put(sampler.phases)
+
+
+def store_snapshot(snap: SiteSnapshot, db_url: str) -> tuple[str, float]:
+    """Save the snapshot as a census does; the run's id and the blob's size (MB)."""
+    from govsite.store.models import Blob
+    from govsite.store.store import Store
+
+    with Store(db_url) as store:
         store.migrate()
         run_id = store.create_run(profile="gb2019", as_of=date.today())
-        store.save_snapshot(run_id, snap)
+        sha = store.save_snapshot(run_id, snap)
+        with store._session() as session:
+            size = session.get(Blob, sha).size  # type: ignore[union-attr]
+    return run_id, round(size / MB, 1)
 
 
 def judge(snap: SiteSnapshot) -> int:

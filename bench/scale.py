@@ -1,13 +1,21 @@
 """Scale model: census throughput with 1, 2 and 4 Celery worker processes on one machine.
 
-    .venv/bin/python bench/scale.py [--sites 24] [--pages 60] [--workers 1,2,4]
+    .venv/bin/python bench/scale.py [--sites 16] [--pages 40] [--workers 1,2,4,8]
+                                    [--host-interval 0.2] [--host-concurrency 1]
+
+At polite rates (by default one request in flight per host and 0.2 s between request starts,
+the census's own defaults being stricter still) a site's audit is mostly waiting, so each
+worker process adds a site's worth of throughput until the CPU is saturated: the figures show
+where that happens on this machine. `--host-interval 0 --host-concurrency 4` measures the
+opposite case, a CPU-bound census with no politeness floor.
 
 The fleet is served from a separate process; each measurement gets a fresh PostgreSQL schema
 (127.0.0.1:5432, user postgres, db test) and a flushed Redis database (broker and shared host
 limiter), starts N `govsite worker --concurrency 1` processes (one site at a time each), and
 times `govsite census --workers celery://redis://…` from submission to the written reports.
-Prints pages/s, the speed-up over one worker, CPU use and each worker's peak RSS (the memory
-one concurrently audited site costs), and writes bench/out/scale.json. docs/scaling.md turns
+Prints pages/s, the speed-up over one worker, the CPU share of the workers and of the fleet
+server (of all cores), and each worker's peak RSS (the memory one concurrently audited site
+costs), and writes bench/out/scale.json. docs/scaling.md turns
 the figures into a worker count for a national census.
 """
 
@@ -89,7 +97,8 @@ def wait_ready(log: Path, count: int, limit_s: float) -> None:
     raise SystemExit(f"workers not ready after {limit_s:.0f} s: see {log}")
 
 
-def measure(n_workers: int, fleet: dict[str, Any], work: Path) -> dict[str, Any]:
+def measure(n_workers: int, fleet: dict[str, Any], work: Path, limits: list[str],
+            server: psutil.Process) -> dict[str, Any]:
     """One census of the fleet on `n_workers` worker processes."""
     store, schema = fresh_schema()
     flush_redis()
@@ -105,9 +114,10 @@ def measure(n_workers: int, fleet: dict[str, Any], work: Path) -> dict[str, Any]
         wait_ready(logs, n_workers, WORKER_START_S * max(1, n_workers))
         handles = [psutil.Process(w.pid) for w in workers]
         cpu_before = sum(tree_cpu(h) for h in handles)
+        server_before = tree_cpu(server)
         args = [*GOVSITE, "census", "--sites", fleet["sites_csv"], "--workers", f"celery://{REDIS_URL}",
                 "--db", store, "--out", str(work / f"out-{n_workers}"), "--no-security",
-                "--host-concurrency", "4", "--host-interval", "0"]
+                *limits]
         for spec in fleet["resolve"]:
             args += ["--resolve", spec]
         started = time.monotonic()
@@ -120,11 +130,15 @@ def measure(n_workers: int, fleet: dict[str, Any], work: Path) -> dict[str, Any]
         if census.returncode != 0:
             raise SystemExit(f"census failed: {census.stderr.read().decode(errors='replace')[-2000:]}")
         cpu = sum(tree_cpu(h) for h in handles) - cpu_before
+        server_cpu = tree_cpu(server) - server_before
         results = json.loads((work / f"out-{n_workers}" / "results.json").read_text(encoding="utf-8"))
         pages = sum(s["stats"].get("pages", 0) for s in results["sites"])
+        longest = max(float(s["stats"].get("seconds") or 0) for s in results["sites"])
         return {"workers": n_workers, "sites": len(results["sites"]), "pages": pages,
                 "seconds": round(seconds, 1), "pages_per_s": round(pages / seconds, 1),
+                "longest_site_s": round(longest, 1),
                 "worker_cpu_s": round(cpu, 1), "cpu_share": round(cpu / seconds / os.cpu_count(), 2),
+                "server_cpu_share": round(server_cpu / seconds / os.cpu_count(), 2),
                 "peak_rss_mb_per_worker": round(max(peaks) / 2**20)}
     finally:
         for w in workers:
@@ -139,10 +153,14 @@ def measure(n_workers: int, fleet: dict[str, Any], work: Path) -> dict[str, Any]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sites", type=int, default=24)
-    parser.add_argument("--pages", type=int, default=60)
-    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--sites", type=int, default=16)
+    parser.add_argument("--pages", type=int, default=40)
+    parser.add_argument("--workers", default="1,2,4,8")
+    parser.add_argument("--host-interval", type=float, default=0.2)
+    parser.add_argument("--host-concurrency", type=int, default=1)
     args = parser.parse_args()
+    limits = ["--host-interval", str(args.host_interval),
+              "--host-concurrency", str(args.host_concurrency)]
     counts = [int(n) for n in args.workers.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         queue: mp.Queue = mp.Queue()
@@ -150,21 +168,25 @@ def main() -> None:
         server = mp.Process(target=serve, args=(args.sites, args.pages, tmp, queue, stop), daemon=True)
         server.start()
         fleet = queue.get(timeout=600)
-        rows = [measure(n, fleet, Path(tmp)) for n in counts]
+        rows = [measure(n, fleet, Path(tmp), limits, psutil.Process(server.pid)) for n in counts]
         stop.set()
         server.join(timeout=10)
     base = rows[0]["pages_per_s"]
     print(f"{'workers':>7} {'sites':>5} {'pages':>6} {'s':>7} {'pages/s':>8} {'speed-up':>8} "
-          f"{'CPU share':>9} {'RSS MB/worker':>13}")
+          f"{'CPU share':>9} {'server CPU':>10} {'RSS MB/worker':>13}")
     for row in rows:
         row["speedup"] = round(row["pages_per_s"] / base, 2)
         print(f"{row['workers']:>7} {row['sites']:>5} {row['pages']:>6} {row['seconds']:>7} "
               f"{row['pages_per_s']:>8} {row['speedup']:>8} {row['cpu_share']:>9} "
+              f"{row['server_cpu_share']:>10} "
               f"{row['peak_rss_mb_per_worker']:>13}")
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
     (out / "scale.json").write_text(json.dumps({"cpus": os.cpu_count(), "sites": args.sites,
-                                                "pages_per_site": args.pages, "rows": rows},
+                                                "pages_per_site": args.pages,
+                                                "host_interval_s": args.host_interval,
+                                                "host_concurrency": args.host_concurrency,
+                                                "rows": rows},
                                                indent=2), encoding="utf-8")
 
 

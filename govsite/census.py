@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from govsite.score import score_site
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
 from govsite.store.store import Store
-from govsite.work.runstate import done_codes, reopen_run
+from govsite.work.runstate import done_codes, reopen_run, run_sites
 
 
 class Progress(Protocol):
@@ -149,9 +150,27 @@ async def audit_site(collector: Collector, plan: CensusPlan, ctx: RuleContext,
     started = time.monotonic()
     snap = await collector.collect(site, on_page=lambda url: progress.page_fetched(site, url))
     snap.stats.setdefault("seconds", round(time.monotonic() - started, 2))
+    return await finish_site(collector, plan, ctx, reviews, run_id, snap, progress)
+
+
+# Judging is CPU work of seconds, minutes for a big site. On the event loop it would stall the
+# other sites' fetches and the renewal of the leases a worker holds (a site claim lapsing
+# mid-judge lets a duplicate task start). One thread keeps judgements one at a time, as they
+# were on the loop, so rules need not be safe against each other; spooled pages are read
+# with positioned reads, from any thread.
+_JUDGE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsite-judge")
+
+
+async def finish_site(collector: Collector, plan: CensusPlan, ctx: RuleContext,
+                      reviews: Sequence[Review], run_id: str, snap: SiteSnapshot,
+                      progress: Progress) -> SiteResult:
+    """Judge and store a collected site: `audit_site` past its collect, and the end of a site
+    collected in sections (`govsite.work.assemble`). Snapshot first, result second."""
+    site = snap.site
     if plan.probes is not None:
         snap.probes = [p.to_json() for p in plan.probes.for_site(site.site_code)]
-    result = judge_and_score(snap, ctx, plan.profile, reviews)
+    result = await asyncio.get_running_loop().run_in_executor(
+        _JUDGE, judge_and_score, snap, ctx, plan.profile, reviews)
     if snap.browser is not None and result.vetoes:
         urls = evidence_urls(result, plan.settings.evidence_screenshots)
         snap.browser["evidence"] = await collector.screenshots(urls)
@@ -247,12 +266,16 @@ def rescore(store: Store, run_id: str, profile: Profile, as_of: date,
             out: Path | None = None,
             column_overrides: dict[str, dict[str, dict[str, Any]]] | None = None,
             lexicons: LexiconSet | None = None) -> RunResults:
-    """Judge a stored run's snapshots again under `profile`, without any network access."""
-    snaps = list(store.iter_snapshots(run_id))
-    ctx = context_for(profile, as_of, (s.site for s in snaps), column_overrides, lexicons)
+    """Judge a stored run's snapshots again under `profile`, without any network access.
+
+    Snapshots are loaded one at a time (a big site's comes back spooled): a run's snapshots
+    together need not fit in memory. The rules see the run's registry rows, as the census did.
+    """
+    registry = run_sites(store, run_id) or [snap.site for snap in store.iter_snapshots(run_id)]
+    ctx = context_for(profile, as_of, registry, column_overrides, lexicons)
     reviews = store.list_reviews()
     site_results = []
-    for snap in snaps:
+    for snap in store.iter_snapshots(run_id):
         result = judge_and_score(snap, ctx, profile, reviews)
         store.save_result(run_id, profile.id, result)
         site_results.append(result)

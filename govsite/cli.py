@@ -97,6 +97,7 @@ def census(
     resume: Annotated[str | None, typer.Option("--resume", help="Finish the interrupted run RUN: audit only its sites without a stored result, then report all. Its registry, profile, settings and files are the run's own (the options above are ignored); see docs/scaling.md.")] = None,
     workers: Annotated[str | None, typer.Option("--workers", help="Audit on Celery workers (`govsite worker`) instead of in this process: celery://redis://127.0.0.1:6379/0 or celery://amqp://guest:guest@127.0.0.1:5672//.")] = None,
     limiter: Annotated[str | None, typer.Option("--limiter", help="With --workers: the Redis (redis://…) the workers share host limits and site claims in. Default: the broker when it is Redis.")] = None,
+    split_pages: Annotated[int, typer.Option("--split-pages", help="With --workers: crawl a site in sections (栏目 directories), one task each, when its latest snapshot in an earlier run had at least N pages. 0: never split. See docs/scaling.md.")] = 0,
 ) -> None:
     """Audit every site of a registry: crawl once, judge with rules, score by profile.
 
@@ -157,8 +158,11 @@ def census(
         settings=settings, out=out, probes=history, column_overrides=overrides, lexicons=lexicons,
         options={"period": run_period, "sites": str(sites), "resolve": list(resolve), "max_pages": max_pages,
                  "version": __version__, **run_options(profile=profile, settings=settings, columns=columns,
-                                                       lexicons=lexicon, probes=probes, out=out)},
+                                                       lexicons=lexicon, probes=probes, out=out,
+                                                       split_pages=split_pages)},
     )
+    if split_pages and target is None:
+        console.print("[yellow]--split-pages 仅在 --workers 时生效：本次在本进程内逐站审计[/]")
     console.print(f"普查 {len(plan.sites)} 个网站，指标体系 {prof.name_zh}，监测时间点 {plan.as_of}")
     run = carry_out(plan, resume=None, target=target)
     _print_summary(run, out)

@@ -8,14 +8,13 @@ survive the site.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -291,22 +290,42 @@ class SiteSnapshot:
             browser=data.get("browser"),
         )
 
+    def dump(self, file: BinaryIO) -> None:
+        """Write the compressed JSON (`dumps()`'s bytes) to a binary `file`, piece by piece.
+
+        The JSON is compressed as it is written (`write_json`), so neither it nor the blob is
+        ever whole in memory: the store spills a big site's blob to a temporary file this way
+        and hashes it on the way (`store/blobs.py`).
+        """
+        compressor = zlib.compressobj(BLOB_LEVEL, zlib.DEFLATED, GZIP_WBITS)
+        self.write_json(lambda text: file.write(compressor.compress(text.encode("utf-8"))))
+        file.write(compressor.flush())
+
     def dumps(self) -> bytes:
         """Compressed JSON, the form the store keeps (content-addressed by its sha256).
 
-        The JSON is compressed as it is written (`write_json`), so a 100,000-page site is
-        never one string in memory: only the compressed blob is, which the store needs whole
-        (a blob is one database value). The bytes are those of gzip.compress(json, 6, mtime=0).
+        The bytes are those of gzip.compress(json, 6, mtime=0), however they are written.
         """
-        compressor = zlib.compressobj(BLOB_LEVEL, zlib.DEFLATED, GZIP_WBITS)
         blob = io.BytesIO()
-        self.write_json(lambda text: blob.write(compressor.compress(text.encode("utf-8"))))
-        blob.write(compressor.flush())
+        self.dump(blob)
         return blob.getvalue()
 
     @classmethod
+    def load(cls, chunks: Iterable[bytes], spool_dir: str | None = None) -> SiteSnapshot:
+        """The snapshot whose compressed JSON arrives in `chunks`, read as it arrives.
+
+        Neither the blob nor its JSON is ever whole in memory; a snapshot of more than
+        SPOOL_ABOVE_MAX_PAGES pages comes back spooled, like a big site's crawl
+        (`snapshot_reader.py`).
+        """
+        from govsite.snapshot_reader import read_snapshot  # it builds on this module
+
+        return read_snapshot(chunks, spool_dir=spool_dir)
+
+    @classmethod
     def loads(cls, blob: bytes) -> SiteSnapshot:
-        return cls.from_json(json.loads(gzip.decompress(blob).decode("utf-8")))
+        """`load` of one bytes value: a whole blob, as an old store or a test holds it."""
+        return cls.load([blob])
 
 
 def visible_text(html: str | None) -> str:

@@ -16,13 +16,17 @@ that politeness and caching hold across all sites collected in that run. For eac
    fixed list of sensitive paths, all through the same host slots and robots cache.
 7. Opt-in (`--browser`): a sample of the crawled pages in one shared headless Chromium with
    axe-core, a home-page screenshot and a 375 px render (`browser.py`).
+
+A large site may instead be collected in parts by several workers (`scoped.py`):
+`collect_start` takes steps 1–3 up to the crawl, `collect_section` crawls and checks one
+section, and `collect_rest` finishes the assembled snapshot with steps 3–7.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Any
@@ -32,13 +36,14 @@ import aiohttp
 
 from govsite.collect import errors, soft404
 from govsite.collect.browser import BrowserAudit
-from govsite.collect.crawl import SiteCrawl, page_limits
+from govsite.collect.crawl import PageBudget, SiteCrawl, page_limits
 from govsite.collect.fetch import Fetcher, FetchStats, now_iso, ssl_contexts
 from govsite.collect.hosts import HostPool, SharedGate
 from govsite.collect.linkcheck import LinkChecker, judge
 from govsite.collect.parse import build_page
 from govsite.collect.resolve import MapResolver, parse_resolve
 from govsite.collect.robots import Robots
+from govsite.collect.scoped import CrawlPart, SiteStart
 from govsite.collect.search import SearchProbe
 from govsite.collect.security import SecurityProbe
 from govsite.collect.settings import CollectSettings
@@ -274,9 +279,7 @@ class Collector:
         on_page: Callable[[str], None] | None,
     ) -> None:
         scope = {host_of(home.url), host_of(home.final_url)}
-        snap.soft404 = await self._soft404(home, stats)
-        if snap.soft404 and snap.soft404["same_as_home"]:
-            snap.notes.append("不存在的地址返回与首页相同的内容，无法识别软404")
+        await self._fingerprint(snap, home, stats)
         crawl = SiteCrawl(
             fetcher=self._fetcher,
             robots=self._robots,
@@ -291,11 +294,144 @@ class Collector:
             crawl.enqueue(seed, 1, None)
         await crawl.run()
         snap.pages = crawl.pages
-        if crawl.page_cap_hit:
+        self._cap_notes(snap, crawl.page_cap_hit, crawl.depth_cap_hit)
+        snap.checks = await self._check_links(snap, crawl.pages, crawl.checks, scope, stats)
+        await self._passes(snap, home, stats)
+
+    async def collect_start(self, site: Site) -> SiteStart:
+        """The start of a site collected in parts: robots, the home page (blocked sites end
+        here, as in `collect`), the soft-404 fingerprint and the sitemap seeds. Sites that
+        cannot be crawled come back with `crawlable` False. Never raises for anything the site
+        does."""
+        if self._session is None:
+            raise RuntimeError("Collector must be used as an async context manager")
+        async with self._sites:
+            started = time.perf_counter()
+            stats = FetchStats()
+            snap = SiteSnapshot(site=site, fetched_at=now_iso())
+            home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
+            snap.home, snap.pages = home, [home]
+            self._set_blocked(snap, home, detail)
+            start = SiteStart(snapshot=snap, home_check=home_check)
+            if snap.blocked is None and home.ok and site.status not in (STATUS_CLOSED, STATUS_MERGED):
+                await self._fingerprint(snap, home, stats)
+                start.sitemap = await self._sitemap_seeds(home, stats)
+                start.crawlable = True
+            start.stats = _spent(started, stats)
+            return start
+
+    async def collect_section(
+        self,
+        home: Page,
+        seeds: Sequence[tuple[str, str | None]],
+        *,
+        soft404: dict[str, Any] | None,
+        follow: Callable[[str], bool],
+        budget: PageBudget | None = None,
+        check_home: bool = False,
+    ) -> CrawlPart:
+        """Crawl one section of a site from `seeds` (depth 1, with their referrers), fetching
+        only the pages `follow` accepts, then check the same-site link targets of its pages
+        (and of the home page, with `check_home`) that `follow` accepts too.
+
+        Every other target is left to the site's assembly, which checks each once: a page
+        of another section is checked by the fetch that gets it, and an off-site target
+        linked from every page (a 备案 or 党政机关 badge link) would otherwise be requested
+        once per section. Never raises for anything the site does.
+        """
+        async with self._sites:
+            started = time.perf_counter()
+            stats = FetchStats()
+            scope = {host_of(home.url), host_of(home.final_url)}
+            crawl = SiteCrawl(
+                fetcher=self._fetcher,
+                robots=self._robots,
+                settings=self.settings,
+                scope=scope,
+                fingerprint=soft404,
+                stats=stats,
+                on_page=None,
+                follow=follow,
+                budget=budget,
+            )
+            crawl.known([home.url], [home.final_url])
+            for url, referrer in seeds:
+                crawl.enqueue(url, 1, referrer)
+            await crawl.run()
+            fetched = list(crawl.checks)
+            checks = dict(crawl.checks)
+            if self.settings.check_links:
+                pages = [home, *crawl.pages] if check_home else crawl.pages
+                # The home page is checked by its own fetch, kept in the plan.
+                todo = [t for t in link_targets(pages) if t not in checks and t != home.url
+                        and host_of(t) in scope and follow(t)]
+                checks.update(await self._links.check_all(
+                    todo, scope=scope, fingerprint=soft404, stats=stats))
+            return CrawlPart(pages=crawl.pages, checks=checks, fetched=fetched,
+                             handoffs=crawl.handoffs, page_cap_hit=crawl.page_cap_hit,
+                             depth_cap_hit=crawl.depth_cap_hit, stats=_spent(started, stats))
+
+    async def collect_rest(
+        self,
+        snap: SiteSnapshot,
+        known: dict[str, LinkCheck],
+        fetched: Iterable[str],
+        handoffs: Iterable[tuple[str, int, str | None]],
+        *,
+        page_cap_hit: bool = False,
+        depth_cap_hit: bool = False,
+    ) -> dict[str, Any]:
+        """Finish a snapshot assembled from a site's parts as `collect` finishes a whole crawl.
+
+        `snap` holds the home page, the parts' pages and `soft404`; `known` the parts' checks,
+        `fetched` every URL they visited. The hand-offs (URL, depth, referrer) no part fetched
+        are crawled, with whatever new pages they lead to, within the page cap counted over
+        all fetched URLs; then every link target without a check is checked, the caps noted,
+        and the search, security and browser passes run. Returns the requests, bytes and
+        seconds this took.
+        """
+        if snap.home is None:
+            raise ValueError("an assembled snapshot needs its home page")
+        async with self._sites:
+            started = time.perf_counter()
+            stats = FetchStats()
+            home = snap.home
+            scope = {host_of(home.url), host_of(home.final_url)}
+            crawl = SiteCrawl(
+                fetcher=self._fetcher,
+                robots=self._robots,
+                settings=self.settings,
+                scope=scope,
+                fingerprint=snap.soft404,
+                stats=stats,
+                on_page=None,
+            )
+            crawl.known([home.url, *fetched], (p.final_url for p in snap.pages))
+            for url, depth, referrer in handoffs:
+                crawl.enqueue(url, depth, referrer)
+            await crawl.run()
+            snap.pages.extend(crawl.pages)
+            self._cap_notes(snap, page_cap_hit or crawl.page_cap_hit,
+                            depth_cap_hit or crawl.depth_cap_hit)
+            snap.checks = await self._check_links(
+                snap, snap.pages, {**known, **crawl.checks}, scope, stats)
+            await self._passes(snap, home, stats)
+            return _spent(started, stats)
+
+    async def _fingerprint(self, snap: SiteSnapshot, home: Page, stats: FetchStats) -> None:
+        """The site's soft-404 fingerprint, with a note when it is the home page itself."""
+        snap.soft404 = await self._soft404(home, stats)
+        if snap.soft404 and snap.soft404["same_as_home"]:
+            snap.notes.append("不存在的地址返回与首页相同的内容，无法识别软404")
+
+    def _cap_notes(self, snap: SiteSnapshot, page_cap_hit: bool, depth_cap_hit: bool) -> None:
+        if page_cap_hit:
             snap.notes.append(f"已达到页面数上限（{self.settings.max_pages}页），其余页面未抓取")
-        if crawl.depth_cap_hit:
+        if depth_cap_hit:
             snap.notes.append(f"已达到抓取深度上限（{self.settings.max_depth}层），更深页面未抓取")
-        snap.checks = await self._check_links(snap, crawl, scope, stats)
+
+    async def _passes(self, snap: SiteSnapshot, home: Page, stats: FetchStats) -> None:
+        """What runs once the pages and checks are in: search, security, browser."""
         if self.settings.probe_search:
             snap.search = await self._search.run(home, stats)
         if self.settings.probe_security:
@@ -304,13 +440,17 @@ class Collector:
             snap.browser = await self._browser.run(snap)
 
     async def _check_links(
-        self, snap: SiteSnapshot, crawl: SiteCrawl, scope: set[str], stats: FetchStats
+        self,
+        snap: SiteSnapshot,
+        pages: Sequence[Page],
+        fetched: dict[str, LinkCheck],
+        scope: set[str],
+        stats: FetchStats,
     ) -> dict[str, LinkCheck]:
-        """One check per distinct target of the crawled pages, in order of first appearance."""
-        linked = (ln.url for p in crawl.pages if p.ok for ln in p.links if is_fetched(ln.raw))
-        targets = list(dict.fromkeys(linked))
+        """One check per distinct target of `pages`, in order of first appearance."""
+        targets = link_targets(pages)
         # A crawled page is its own check: the fetch that got the page answered the link.
-        known = {t: crawl.checks[t] for t in targets if t in crawl.checks}
+        known = {t: fetched[t] for t in targets if t in fetched}
         if self.settings.check_links:
             todo = [t for t in targets if t not in known]
             checked = await self._links.check_all(
@@ -337,3 +477,14 @@ class Collector:
         limit = self.settings.max_pages
         seeds = await sitemap_seeds(self._fetcher, start, stats=stats, limit=limit)
         return [s for s in seeds if looks_like_page(s)]
+
+
+def link_targets(pages: Iterable[Page]) -> list[str]:
+    """The distinct fetchable link targets of the usable `pages`, in order of appearance."""
+    linked = (ln.url for p in pages if p.ok for ln in p.links if is_fetched(ln.raw))
+    return list(dict.fromkeys(linked))
+
+
+def _spent(started: float, stats: FetchStats) -> dict[str, Any]:
+    return {"requests": stats.requests, "bytes": stats.bytes,
+            "seconds": round(time.perf_counter() - started, 2)}

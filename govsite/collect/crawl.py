@@ -9,13 +9,17 @@ Workers take URLs from one FIFO queue, so pages are visited in (near) breadth-fi
 the page cap keeps the shallow pages — 栏目 lists — rather than one deep branch. The queue holds
 at most `frontier_memory` URLs in memory and spills the rest to disk (`frontier.py`); big
 crawls keep each page's body in a spool file rather than in `pages` (`spool.py`).
+
+A crawl may be one part of a site crawled by several workers (`govsite.work.sections`): then
+`follow` says which in-scope pages are its own to fetch; the others it sees are kept in
+`handoffs` for whoever owns them, and a shared `budget` holds the whole site to its page cap.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from govsite.collect import errors
 from govsite.collect.fetch import SNIFF_BYTES, Fetcher, FetchStats, ReadLimits, now_iso
@@ -40,8 +44,21 @@ def page_limits(settings: CollectSettings) -> ReadLimits:
     return ReadLimits(html=settings.max_body_bytes, other=SNIFF_BYTES)
 
 
+class PageBudget(Protocol):
+    """Pages a crawl may still fetch, shared with the other parts of its site."""
+
+    async def take(self) -> bool:
+        """One more page, or False when the site's page cap is spent."""
+        ...
+
+
 class SiteCrawl:
-    """Crawls one site; results accumulate in `pages`, `checks` (keyed by URL) and caps hit."""
+    """Crawls one site; results accumulate in `pages`, `checks` (keyed by URL) and caps hit.
+
+    `follow(url)` (optional) limits the crawl to its part of the site: an in-scope page it
+    rejects is not fetched but recorded in `handoffs` (URL → depth and referrer of its first
+    sighting). `budget` (optional) is asked before each page is fetched.
+    """
 
     def __init__(
         self,
@@ -53,6 +70,8 @@ class SiteCrawl:
         fingerprint: dict[str, Any] | None,
         stats: FetchStats,
         on_page: Callable[[str], None] | None,
+        follow: Callable[[str], bool] | None = None,
+        budget: PageBudget | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._robots = robots
@@ -61,6 +80,8 @@ class SiteCrawl:
         self._fingerprint = fingerprint
         self._stats = stats
         self._on_page = on_page
+        self._follow = follow
+        self._budget = budget
         self._limits = page_limits(settings)
         self.frontier = Frontier(settings.frontier_memory, settings.spool_dir)
         self._visiting = 0  # pages being fetched: the crawl ends when none are and none wait
@@ -71,8 +92,15 @@ class SiteCrawl:
         self._final_urls: set[str] = set()
         self.pages: list[Page] = []
         self.checks: dict[str, LinkCheck] = {}
+        self.handoffs: dict[str, tuple[int, str | None]] = {}
         self.page_cap_hit = False
         self.depth_cap_hit = False
+
+    def known(self, urls: Iterable[str], final_urls: Iterable[str] = ()) -> None:
+        """Treat `urls` as fetched elsewhere (never queued) and `final_urls` as pages already
+        kept (a redirect there adds no page), as if `add` had seen them."""
+        self._seen.update(urls)
+        self._final_urls.update(final_urls)
 
     def add(self, page: Page, check: LinkCheck) -> None:
         """Record a fetched page (the home page comes in this way) and queue its links."""
@@ -97,6 +125,11 @@ class SiteCrawl:
             or host_of(url) not in self._scope
             or not looks_like_page(url)
         ):
+            return
+        if self._follow is not None and not self._follow(url):
+            # Another part's page: its owner fetches it, or the site's assembly does.
+            if depth <= self._settings.max_depth:
+                self.handoffs.setdefault(url, (depth, referrer))
             return
         if depth > self._settings.max_depth:
             self.depth_cap_hit = True
@@ -150,6 +183,9 @@ class SiteCrawl:
                 self._changed.set()
 
     async def _visit(self, url: str, depth: int, referrer: str | None) -> None:
+        if self._budget is not None and not await self._budget.take():
+            self.page_cap_hit = True
+            return
         if not await self._robots.allowed(url, self._stats):
             at = now_iso()
             page = Page(

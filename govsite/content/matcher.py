@@ -15,6 +15,7 @@ docs/content.md for the measurements). Context rules run only on hits, which are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +23,7 @@ import ahocorasick_rs
 
 from govsite.content.lexicon import Entry, LexiconSet
 from govsite.content.normalize import normalize_term
+from govsite.content.slices import find_matches
 
 # How far around a banned word an enforcement cue still governs it (same sentence only).
 CUE_BEFORE_CHARS = 30
@@ -76,14 +78,16 @@ class LexiconMatcher:
         self.keys = list(by_key)
         self.values = [by_key[k] for k in self.keys]
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
+        self.newline_free = not any("\n" in key for key in self.keys)
         cues = sorted({normalize_term(c) for c in lexicons.banned_cues}, key=len, reverse=True)
         self.cues = re.compile("|".join(map(re.escape, cues))) if cues else None
 
-    def raw(self, text: str) -> list[tuple[int, int, int]]:
-        """Every (key index, start, end) occurrence, overlapping ones included."""
+    def raw(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """Every (key index, start, end) occurrence, overlapping ones included, in the order
+        of one scan; found a slice of the text at a time (`slices.py`)."""
         if self.automaton is None:
-            return []
-        return self.automaton.find_matches_as_indexes(text, overlapping=True)
+            return iter(())
+        return find_matches(self.automaton, text, newline_free=self.newline_free)
 
     def scan(self, text: str) -> list[LexHit]:
         """The hits in `text` that survive their context rules, in text order."""

@@ -91,7 +91,7 @@ def fold_table() -> dict[int, str]:
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Normalized:
     """A text in matching form, with the way back to the original.
 
@@ -123,6 +123,8 @@ class Normalized:
 def normalize(source: str) -> Normalized:
     """Fold `source` for matching; see the module docstring for what is folded and why."""
     folded = source.translate(fold_table())
+    if folded == source:
+        folded = source  # translate always copies: keep one string, not two, per block
     if _COLLAPSE.search(folded) is None:
         return Normalized(source, folded)
     pieces: list[str] = []

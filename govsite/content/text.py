@@ -98,15 +98,41 @@ SEPARATED_TAGS = frozenset({"a", "img", "input", "button", "select", "label", "b
 MAX_POSITION_CHARS = 120
 
 
-@dataclass
+@dataclass(slots=True)  # a site has one per distinct block: hundreds of thousands
 class Block:
-    """One distinct block text of a site, where it first appeared, and on how many pages."""
+    """One distinct block text of a site, where it first appeared, and on how many pages.
+
+    The block is located by its page and its place among that page's blocks (`index` in
+    `page_blocks(page)`), not by its DOM node: a node keeps its page's whole parsed tree alive
+    (~280 KB for a 14 KB page), and a site keeps blocks from nearly every page, so holding
+    nodes kept every page's tree of a spooled site in memory at once (2.8 GB at 10,000 pages).
+    `position` parses the page again instead, once per block, and only for blocks a finding
+    quotes; parsing is deterministic, so it names the same element. Most blocks of a big
+    site show on one page only: their page is kept as its URL, a set only once there are two.
+    """
 
     text: str
     page: Page
-    node: Any  # the selectolax node of the block element (for `position`)
-    pages: set[str] = field(default_factory=set)
+    index: int
+    _pages: str | set[str] | None = field(default=None, repr=False)
     _normalized: Normalized | None = field(default=None, repr=False)
+    _position: str | None = field(default=None, repr=False)
+
+    @property
+    def pages(self) -> set[str]:
+        """The URLs of the pages showing this block (a copy while there is one)."""
+        if isinstance(self._pages, str):
+            return {self._pages}
+        return self._pages if self._pages is not None else set()
+
+    def add_page(self, url: str) -> None:
+        if self._pages is None:
+            self._pages = url
+        elif isinstance(self._pages, str):
+            if url != self._pages:
+                self._pages = {self._pages, url}
+        else:
+            self._pages.add(url)
 
     @property
     def normalized(self) -> Normalized:
@@ -116,7 +142,10 @@ class Block:
 
     @property
     def position(self) -> str:
-        return css_path(self.node)
+        if self._position is None:
+            blocks = page_blocks(self.page)
+            self._position = css_path(blocks[self.index][1]) if self.index < len(blocks) else ""
+        return self._position
 
 
 def is_text_page(page: Page) -> bool:
@@ -183,11 +212,11 @@ def site_blocks(snap: SiteSnapshot) -> list[Block]:
     for page in snap.pages:
         if not is_text_page(page):
             continue
-        for text, node in page_blocks(page):
+        for index, (text, _node) in enumerate(page_blocks(page)):
             block = blocks.get(text)
             if block is None:
-                block = blocks[text] = Block(text=text, page=page, node=node)
-            block.pages.add(page.url)
+                block = blocks[text] = Block(text=text, page=page, index=index)
+            block.add_page(page.url)
     result = list(blocks.values())
     snap.cache["content.blocks"] = result
     return result

@@ -35,6 +35,8 @@ from importlib import resources
 import ahocorasick_rs
 import yaml
 
+from govsite.content.slices import find_matches
+
 # Which dictionary words become correction targets, by length, with their jieba frequency
 # floor. Chosen for precision by comparing a few settings on SIGHAN-15 and ECSpell together
 # (lowering the two-character floor to 300 cost 4 points of precision on both; no sentence was
@@ -206,6 +208,7 @@ class ConfusionIndex:
     targets: list[str]
     code: array
     size: int
+    newline_free: bool = True  # no pattern holds a line break: scans may go slice by slice
 
     def correction(self, pattern: int) -> tuple[str, str]:
         code = self.code[pattern]
@@ -297,7 +300,8 @@ def confusion_index() -> ConfusionIndex:
     automaton = ahocorasick_rs.AhoCorasick(
         patterns, implementation=ahocorasick_rs.Implementation.ContiguousNFA, store_patterns=False
     )
-    return ConfusionIndex(automaton, targets, array("I", (codes[p] for p in patterns)), len(patterns))
+    return ConfusionIndex(automaton, targets, array("I", (codes[p] for p in patterns)), len(patterns),
+                          newline_free=not any("\n" in p for p in patterns))
 
 
 def _guarded(text: str, start: int, end: int, wrong: str, lm: LanguageModel) -> bool:
@@ -345,7 +349,7 @@ def find_typos(text: str, *, skip: list[tuple[int, int]] | None = None) -> list[
     index = confusion_index()
     lm = language_model()
     found: list[TypoHit] = []
-    for pattern, start, end in index.automaton.find_matches_as_indexes(text, overlapping=True):
+    for pattern, start, end in find_matches(index.automaton, text, newline_free=index.newline_free):
         wrong = text[start:end]
         if _guarded(text, start, end, wrong, lm):
             continue

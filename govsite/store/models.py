@@ -5,8 +5,8 @@ LargeBinary), so the same models and migrations run on SQLite (the embedded defa
 PostgreSQL (the server choice). Any change here needs a new migration in `migrations/`;
 tests/store checks that the two agree.
 
-Snapshots are stored once per content (`blobs`, keyed by sha256 of the compressed JSON):
-a rescore or a re-collection that saw the same thing adds no bytes.
+Snapshots are stored once per content (`blobs`, keyed by sha256 of the compressed JSON, the
+bytes in `blob_chunks`): a rescore or a re-collection that saw the same thing adds no bytes.
 """
 
 from __future__ import annotations
@@ -117,13 +117,29 @@ class RunSite(Base):
 
 
 class Blob(Base):
-    """Content-addressed bytes: a gzip-compressed snapshot, stored once however often seen."""
+    """Content-addressed bytes: a gzip-compressed snapshot, stored once however often seen.
+
+    Since migration 0007 the bytes are in `blob_chunks` and `data` is empty; blobs stored
+    before it keep theirs whole in `data` (rewriting them would rebuild the table on SQLite).
+    """
 
     __tablename__ = "blobs"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[bytes]
     size: Mapped[int] = mapped_column(Integer)
+
+
+class BlobChunk(Base):
+    """One piece of a blob, in order (`seq` from 0): no database value, and no copy the
+    driver makes of it, is ever the size of a big site's snapshot (`store/blobs.py`)."""
+
+    __tablename__ = "blob_chunks"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes]
 
 
 class Snapshot(Base):

@@ -4,12 +4,12 @@
 transaction, so one instance can be shared by the threads of one asyncio process (call it
 through `asyncio.to_thread` from coroutines). Snapshots go in as content-addressed blobs,
 so storing the same evidence twice costs nothing, and come out exactly as collected: a
-rescore months later judges what the census saw, not what the site shows now.
+rescore months later judges what the census saw, not what the site shows now. Blobs go in
+and out in chunks (`blobs.py`), so a big site's snapshot is never whole in memory.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,21 +19,19 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import and_, delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from govsite.findings import Finding
 from govsite.results import SiteResult
 from govsite.sites import Site
 from govsite.snapshot import SiteSnapshot
-from govsite.store import rows
+from govsite.store import blobs, rows
 from govsite.store.engine import make_engine
 from govsite.store.message_store import MessageStoreMixin
 from govsite.store.models import (
     RUN_FAILED,
     RUN_FINISHED,
     RUN_RUNNING,
-    Blob,
     FindingRow,
     Result,
     Run,
@@ -43,6 +41,7 @@ from govsite.store.models import (
 from govsite.store.period_store import PeriodStoreMixin
 from govsite.store.probe_store import ProbeStoreMixin
 from govsite.store.review_store import ReviewStoreMixin
+from govsite.store.section_store import SectionStoreMixin
 from govsite.store.user_store import UserStoreMixin
 
 MIGRATIONS = "govsite.store:migrations"
@@ -63,7 +62,7 @@ class RunInfo:
 
 
 class Store(ProbeStoreMixin, ReviewStoreMixin, PeriodStoreMixin, UserStoreMixin,
-            MessageStoreMixin):
+            MessageStoreMixin, SectionStoreMixin):
     """Runs, sites, snapshots, results; probes, reviews and period records (the mixins).
 
     Call `migrate()` once before first use.
@@ -159,31 +158,29 @@ class Store(ProbeStoreMixin, ReviewStoreMixin, PeriodStoreMixin, UserStoreMixin,
     # ------------------------------------------------------------------------ snapshots
 
     def save_snapshot(self, run_id: str, snapshot: SiteSnapshot) -> str:
-        """Store a site's snapshot for a run (replacing an earlier one); returns its blob sha."""
-        data = snapshot.dumps()
-        sha = hashlib.sha256(data).hexdigest()
-        with self._session.begin() as session:
-            _ensure_site(session, run_id, snapshot.site)
-            if session.get(Blob, sha) is None:
-                try:
-                    # A savepoint, because on PostgreSQL another process may store the same
-                    # blob between our check and our insert; losing that race is fine.
-                    with session.begin_nested():
-                        session.add(Blob(sha256=sha, data=data, size=len(data)))
-                except IntegrityError:
-                    pass
-            session.merge(
-                Snapshot(
-                    run_id=run_id,
-                    site_code=snapshot.site.site_code,
-                    blob_sha=sha,
-                    pages=len(snapshot.pages),
-                    links=sum(len(p.links) for p in snapshot.pages),
-                    blocked=snapshot.blocked,
-                    fetched_at=_parse_time(snapshot.fetched_at),
+        """Store a site's snapshot for a run (replacing an earlier one); returns its blob sha.
+
+        The blob is serialised to a temporary file first and stored from there in chunks
+        (`blobs.py`): a big site's blob is never whole in memory, and the transaction (on
+        SQLite, the write lock) lasts only as long as the copy into the database.
+        """
+        links = sum(len(p.links) for p in snapshot.pages)  # reads a spooled site back: not
+        with blobs.spill(snapshot) as blob:                # while holding the write lock
+            with self._session.begin() as session:
+                _ensure_site(session, run_id, snapshot.site)
+                blobs.insert_blob(session, blob)
+                session.merge(
+                    Snapshot(
+                        run_id=run_id,
+                        site_code=snapshot.site.site_code,
+                        blob_sha=blob.sha256,
+                        pages=len(snapshot.pages),
+                        links=links,
+                        blocked=snapshot.blocked,
+                        fetched_at=_parse_time(snapshot.fetched_at),
+                    )
                 )
-            )
-        return sha
+        return blob.sha256
 
     def load_snapshot(self, run_id: str, site_code: str) -> SiteSnapshot:
         """The snapshot as collected; KeyError if the run has none for this site."""
@@ -213,11 +210,8 @@ class Store(ProbeStoreMixin, ReviewStoreMixin, PeriodStoreMixin, UserStoreMixin,
             yield self._load_blob(sha)
 
     def _load_blob(self, sha: str) -> SiteSnapshot:
-        with self._session() as session:
-            data = session.scalar(select(Blob.data).where(Blob.sha256 == sha))
-        if data is None:
-            raise KeyError(f"blob {sha} is missing")
-        return SiteSnapshot.loads(data)
+        """Read chunk by chunk and parsed as it comes: a big site comes back spooled."""
+        return SiteSnapshot.load(blobs.blob_chunks(self._session, sha))
 
     # ------------------------------------------------------------------------ results
 

@@ -14,6 +14,8 @@ from celery import Celery
 
 QUEUE = "govsite.audit"
 TASK = "govsite.audit_site"
+# One section of a site split by section (`split`), on the same queue.
+SECTION_TASK = "govsite.audit_section"
 WORKERS_SCHEME = "celery://"
 REDIS_SCHEMES = ("redis://", "rediss://")
 BROKER_SCHEMES = (*REDIS_SCHEMES, "amqp://", "amqps://", "pyamqp://")

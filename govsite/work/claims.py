@@ -4,8 +4,9 @@ A site's task may be delivered twice: the broker hands a killed worker's task to
 `census --resume` enqueues every site still without a result, some of which may still be
 queued or running. The store's result row says "done"; a claim says "being done". A task
 takes the site's claim (waiting while another live worker holds it), then checks for a result
-before collecting, so one site is never audited twice at once nor again once stored. Claims
-are leases renewed while held: a killed worker's claim lapses after `CLAIM_LEASE_S`.
+before collecting, so one site is never audited twice at once nor again once stored. The
+sections of a split site are claimed the same way, each on its own. Claims are leases
+renewed while held: a killed worker's claim lapses after `CLAIM_LEASE_S`.
 
 A task that raises records why in the run's failure hash, so the coordinator can stop waiting
 for a site nobody will finish and say which one failed.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
@@ -57,10 +58,16 @@ class RunClaims:
         self._release = redis.register_script(_RELEASE)
         self._renew = redis.register_script(_RENEW)
 
-    @asynccontextmanager
-    async def site(self, site_code: str) -> AsyncIterator[None]:
+    def site(self, site_code: str) -> AbstractAsyncContextManager[None]:
         """Hold the site's claim; waits while another live worker holds it."""
-        key = f"{KEY_PREFIX}{self._run_id}:claim:{site_code}"
+        return self._hold(f"{KEY_PREFIX}{self._run_id}:claim:{site_code}")
+
+    def section(self, site_code: str, section: int) -> AbstractAsyncContextManager[None]:
+        """Hold the claim of one section of a split site (`sections`), the same way."""
+        return self._hold(f"{KEY_PREFIX}{self._run_id}:claim:{site_code}:{section}")
+
+    @asynccontextmanager
+    async def _hold(self, key: str) -> AsyncIterator[None]:
         token = secrets.token_hex(8)
         while not await self._redis.set(key, token, nx=True, px=self._lease_ms):
             await asyncio.sleep(WAIT_POLL_S)

@@ -2,10 +2,10 @@
 
 The registry rows are already the run's `sites` table; everything else a census needs goes in
 the run's options as JSON when the run is created: the collect settings, the profile (a name or
-the absolute path of a YAML file), the column override and lexicon files, the probe source and
-the output directory. A later `--resume` or a worker on another machine rebuilds the same
-`CensusPlan` from the store alone, so the files named there must be readable at those paths
-wherever it runs.
+the absolute path of a YAML file), the column override and lexicon files, the probe source,
+the output directory and `--split-pages`. A later `--resume` or a worker on another machine
+rebuilds the same `CensusPlan` from the store alone, so the files named there must be readable
+at those paths wherever it runs.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ DEFAULT_OUT = Path("out/census")
 
 
 def run_options(*, profile: str, settings: CollectSettings, columns: Path | None,
-                lexicons: Sequence[Path], probes: str | None, out: Path | None) -> dict[str, Any]:
+                lexicons: Sequence[Path], probes: str | None, out: Path | None,
+                split_pages: int = 0) -> dict[str, Any]:
     """The options that let the run be rebuilt (merged into what `census` records anyway)."""
     return {
+        "split_pages": max(0, split_pages),
         "profile": profile if profile in BUILTIN else _absolute(profile),
         "settings": dataclasses.asdict(settings),
         "columns": _absolute(columns) if columns else "",
@@ -38,6 +40,12 @@ def run_options(*, profile: str, settings: CollectSettings, columns: Path | None
         "probes": (probes if is_store_url(probes) else _absolute(probes)) if probes else "",
         "out": _absolute(out) if out else "",
     }
+
+
+def split_pages_of(options: dict[str, Any]) -> int:
+    """`--split-pages`: a site whose last snapshot had this many pages is crawled in sections
+    by the workers (`sections`); 0, and runs recorded before the option, never split."""
+    return max(0, int(options.get("split_pages") or 0))
 
 
 def settings_from_options(options: dict[str, Any]) -> CollectSettings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 from datetime import UTC, date, datetime
 
 from alembic import command
@@ -9,13 +11,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, Table, func, inspect, select, text
+from test_blobs import SITE, big_snapshot
 
 from govsite.store import Store
+from govsite.store import blobs as blob_store
 from govsite.store.models import Base
 from govsite.store.store import MIGRATIONS
 
 TABLES = {"runs", "sites", "blobs", "snapshots", "results", "findings", "probes", "reviews",
-          "period_records", "users", "audit_log", "messages", "message_events"}
+          "period_records", "users", "audit_log", "messages", "message_events", "blob_chunks",
+          "section_plans", "section_parts", "section_chunks"}
 
 
 def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
@@ -26,7 +31,7 @@ def test_migrate_from_empty_creates_every_table(store_url: str) -> None:
         assert set(inspect(store.engine).get_table_names()) == TABLES | {"alembic_version"}
         with store.engine.connect() as conn:
             assert conn.execute(text("select version_num from alembic_version")).all() == [
-                ("0006_web",)
+                ("0008_section_parts",)
             ]
 
 
@@ -202,3 +207,47 @@ def test_0005_adds_period_records_to_a_store_with_data(store_url: str) -> None:
         assert "period_records" not in inspect(store.engine).get_table_names()
         with store.engine.connect() as conn:
             assert conn.scalar(text("select count(*) from findings")) >= 1
+
+
+def test_0007_reads_blobs_stored_whole_and_downgrades_chunked_ones_back(
+        store_url: str, monkeypatch) -> None:
+    old_snap, new_snap = big_snapshot(4, 3_000, seed=1), big_snapshot(30, 10_000, seed=2)
+    old_blob = old_snap.dumps()
+    old_sha = hashlib.sha256(old_blob).hexdigest()
+    run_id = "20261123-020000-a1b2c3"
+    with Store(store_url) as store:
+        _alembic(store, "upgrade", "0006_web")
+        with store.engine.begin() as conn:  # a snapshot stored as 0006 stored it: whole
+            runs, sites, blobs, snapshots = (Table(n, MetaData(), autoload_with=conn)
+                                             for n in ("runs", "sites", "blobs", "snapshots"))
+            conn.execute(runs.insert(), {
+                "id": run_id, "profile": "gb2019", "as_of": date(2026, 11, 23),
+                "started_at": datetime(2026, 11, 23, 2, 0, tzinfo=UTC), "finished_at": None,
+                "status": "finished", "options": {}, "counts": {}})
+            conn.execute(sites.insert(), {
+                "run_id": run_id, "site_code": "1101050001", "name": "北京市朝阳区人民政府",
+                "url": "http://www.bjchy.gov.cn/", "owner": "", "category": "区政府",
+                "kind": "portal", "status": "running", "parent": "", "source_line": 2})
+            conn.execute(blobs.insert(), {"sha256": old_sha, "data": old_blob,
+                                          "size": len(old_blob)})
+            conn.execute(snapshots.insert(), {
+                "run_id": run_id, "site_code": "1101050001", "blob_sha": old_sha,
+                "pages": 4, "links": 4, "blocked": None, "fetched_at": None})
+        store.migrate()
+        assert store.load_snapshot(run_id, "1101050001").dumps() == old_blob
+        monkeypatch.setattr(blob_store, "CHUNK_BYTES", 32 * 1024)
+        new_sha = store.save_snapshot(run_id, new_snap)
+        again = store.create_run(profile="gb2019", as_of="2026-11-24")
+        assert store.save_snapshot(again, old_snap) == old_sha  # already stored, whole
+        with store.engine.connect() as conn:
+            counts = dict(conn.execute(text(
+                "select sha256, count(*) from blob_chunks group by sha256")).all())
+        assert counts.keys() == {new_sha} and counts[new_sha] > 3
+        new_blob = store.load_snapshot(run_id, SITE.site_code).dumps()
+        assert hashlib.sha256(new_blob).hexdigest() == new_sha
+        _alembic(store, "downgrade", "0006_web")
+        assert "blob_chunks" not in inspect(store.engine).get_table_names()
+        with store.engine.connect() as conn:
+            whole = dict(conn.execute(text("select sha256, data from blobs")).all())
+        assert whole == {old_sha: old_blob, new_sha: new_blob}
+        assert gzip.decompress(whole[new_sha])  # a whole gzip stream again
