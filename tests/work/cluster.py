@@ -96,12 +96,21 @@ def write_registry(path: Path, fleet: Fleet, codes: Iterable[str],
     return path
 
 
+def _default_sigint() -> None:
+    """SIGINT reaches the child as Ctrl-C from a terminal would. A shell without job control
+    starts background commands with SIGINT ignored, children inherit that, and a Python started
+    so never raises KeyboardInterrupt: a test suite run in the background (`make test &`)
+    would then see a coordinator deaf to its Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def govsite_process(args: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
     """`govsite ARGS` in its own session (so a kill reaches its children), output to `log`."""
     env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "govsite", *args], cwd=cwd, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_default_sigint)
 
 
 def start_worker(broker: str, db: str, log: Path, cwd: Path,
