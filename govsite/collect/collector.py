@@ -168,19 +168,11 @@ class Collector:
         async with self._sites:
             started = time.perf_counter()
             stats = FetchStats()
-            snap = SiteSnapshot(site=site, fetched_at=now_iso())
-            home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
-            snap.home, snap.pages = home, [home]
-            self._set_blocked(snap, home, detail)
+            snap, home_check = await self._open(site, stats)
+            home = snap.home
             if snap.blocked is None and home.ok:
                 await self._revisit(snap, home, home_check, urls, targets, stats)
-            snap.stats = {
-                "pages": len(snap.pages),
-                "links": len(snap.checks),
-                "seconds": round(time.perf_counter() - started, 2),
-                "requests": stats.requests,
-                "bytes": stats.bytes,
-            }
+            snap.stats = _site_stats(snap, started, stats)
             return snap
 
     async def _revisit(
@@ -220,10 +212,8 @@ class Collector:
     async def _collect(self, site: Site, on_page: Callable[[str], None] | None) -> SiteSnapshot:
         started = time.perf_counter()
         stats = FetchStats()
-        snap = SiteSnapshot(site=site, fetched_at=now_iso())
-        home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
-        snap.home, snap.pages = home, [home]
-        self._set_blocked(snap, home, detail)
+        snap, home_check = await self._open(site, stats)
+        home = snap.home
         crawl_wanted = snap.blocked is None and home.ok
         if site.status in (STATUS_CLOSED, STATUS_MERGED):
             snap.notes.append("网站登记为已关停或整合迁移，仅检查首页")
@@ -232,14 +222,17 @@ class Collector:
             await self._crawl(snap, home, home_check, stats, on_page)
         elif on_page is not None:
             on_page(home.url)
-        snap.stats = {
-            "pages": len(snap.pages),
-            "links": len(snap.checks),
-            "seconds": round(time.perf_counter() - started, 2),
-            "requests": stats.requests,
-            "bytes": stats.bytes,
-        }
+        snap.stats = _site_stats(snap, started, stats)
         return snap
+
+    async def _open(self, site: Site, stats: FetchStats) -> tuple[SiteSnapshot, LinkCheck]:
+        """A site's snapshot holding its home page, `blocked` set when it cannot be audited,
+        and the home page's check: how every way of collecting a site begins."""
+        snap = SiteSnapshot(site=site, fetched_at=now_iso())
+        home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
+        snap.home, snap.pages = home, [home]
+        self._set_blocked(snap, home, detail)
+        return snap, home_check
 
     async def _home(self, url: str, stats: FetchStats) -> tuple[Page, LinkCheck, str]:
         """The home page, its check (reused if a page links home) and the fetch's detail."""
@@ -308,10 +301,8 @@ class Collector:
         async with self._sites:
             started = time.perf_counter()
             stats = FetchStats()
-            snap = SiteSnapshot(site=site, fetched_at=now_iso())
-            home, home_check, detail = await self._home(normalize_url(site.url.strip()), stats)
-            snap.home, snap.pages = home, [home]
-            self._set_blocked(snap, home, detail)
+            snap, home_check = await self._open(site, stats)
+            home = snap.home
             start = SiteStart(snapshot=snap, home_check=home_check)
             if snap.blocked is None and home.ok and site.status not in (STATUS_CLOSED, STATUS_MERGED):
                 await self._fingerprint(snap, home, stats)
@@ -483,6 +474,12 @@ def link_targets(pages: Iterable[Page]) -> list[str]:
     """The distinct fetchable link targets of the usable `pages`, in order of appearance."""
     linked = (ln.url for p in pages if p.ok for ln in p.links if is_fetched(ln.raw))
     return list(dict.fromkeys(linked))
+
+
+def _site_stats(snap: SiteSnapshot, started: float, stats: FetchStats) -> dict[str, Any]:
+    return {"pages": len(snap.pages), "links": len(snap.checks),
+            "seconds": round(time.perf_counter() - started, 2),
+            "requests": stats.requests, "bytes": stats.bytes}
 
 
 def _spent(started: float, stats: FetchStats) -> dict[str, Any]:
